@@ -1,0 +1,32 @@
+// The byte path between a socket and its heartbeat session. By default bytes go
+// straight through; the fault layer (electron/core/faults) supplies a Pipe that
+// delays, paces, slices or holds them. Keeping this seam tiny keeps the
+// unfaulted hot path free of any fault cost.
+import type { Socket } from 'node:net';
+
+export interface Pipe {
+  /** Bytes from the session toward the peer. */
+  write(chunk: Buffer): void;
+  /** The session is gone: drop timers and queued bytes; never touch the socket again. */
+  destroy(): void;
+}
+
+/**
+ * Builds the pipe for one socket. `deliver` hands received bytes to the session;
+ * the factory owns the socket's 'data' listener (and may pause/resume the socket
+ * for freeze and inbound bandwidth pacing).
+ */
+export type PipeFactory = (socket: Socket, deliver: (chunk: Buffer) => void) => Pipe;
+
+/** No faults: read and write the socket directly. */
+export const directPipe: PipeFactory = (socket, deliver) => {
+  socket.on('data', deliver);
+  return {
+    write: (chunk) => {
+      socket.write(chunk);
+    },
+    destroy: () => {
+      socket.off('data', deliver);
+    },
+  };
+};
