@@ -1,0 +1,302 @@
+// RTT statistics (DESIGN.md §4): RFC 6298 smoothing, a bounded window with lazy
+// percentiles, and a phi-accrual suspicion score. Pure TypeScript, O(1) per sample,
+// so it can run for every heartbeat of thousands of connections.
+
+const ALPHA = 1 / 8;
+const BETA = 1 / 4;
+
+/** A usable RTT / time sample: finite and not negative. Anything else is ignored. */
+function validSample(x: number): boolean {
+  return Number.isFinite(x) && x >= 0;
+}
+
+/**
+ * RFC 6298 §2 estimator: first sample SRTT=R, RTTVAR=R/2; later
+ * RTTVAR = (1-β)·RTTVAR + β·|SRTT-R| (using the old SRTT), then SRTT = (1-α)·SRTT + α·R,
+ * with α=1/8, β=1/4. Non-finite or negative samples are ignored.
+ */
+export class RttEstimator {
+  private _srtt: number | null = null;
+  private _rttvar: number | null = null;
+
+  update(rttMs: number): void {
+    if (!validSample(rttMs)) return;
+    if (this._srtt === null || this._rttvar === null) {
+      this._srtt = rttMs;
+      this._rttvar = rttMs / 2;
+      return;
+    }
+    // Order matters: RTTVAR uses the SRTT from before this sample.
+    this._rttvar = (1 - BETA) * this._rttvar + BETA * Math.abs(this._srtt - rttMs);
+    this._srtt = (1 - ALPHA) * this._srtt + ALPHA * rttMs;
+  }
+
+  get srtt(): number | null {
+    return this._srtt;
+  }
+
+  get rttvar(): number | null {
+    return this._rttvar;
+  }
+
+  reset(): void {
+    this._srtt = null;
+    this._rttvar = null;
+  }
+}
+
+/**
+ * Fixed-size ring of the most recent RTTs. add() is O(1); percentile/min and jitter
+ * are computed lazily on read and cached until the next add (sorting a reused copy),
+ * so memory is bounded by `size` and the per-sample cost stays constant.
+ *
+ * jitter = mean absolute difference of consecutive samples in the window
+ * (Σ|Rᵢ − Rᵢ₋₁| / (count − 1)), i.e. the unsmoothed form of RFC 3550's D; null with < 2 samples.
+ */
+export class RttWindow {
+  readonly size: number;
+  private readonly ring: Float64Array;
+  private readonly sorted: Float64Array;
+  private head = 0; // next write index
+  private _count = 0;
+  private _last: number | null = null;
+  private sortedValid = false;
+  private jitterCache: number | null = null;
+  private jitterValid = false;
+
+  constructor(size = 256) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`RttWindow size must be an integer >= 1, got ${size}`);
+    this.size = size;
+    this.ring = new Float64Array(size);
+    this.sorted = new Float64Array(size);
+  }
+
+  /** Adds a sample (non-finite or negative values are ignored). */
+  add(rttMs: number): void {
+    if (!validSample(rttMs)) return;
+    this.ring[this.head] = rttMs;
+    this.head = this.head + 1 === this.size ? 0 : this.head + 1;
+    if (this._count < this.size) this._count++;
+    this._last = rttMs;
+    this.sortedValid = false;
+    this.jitterValid = false;
+  }
+
+  /** Samples currently in the window (≤ size). */
+  get count(): number {
+    return this._count;
+  }
+
+  get last(): number | null {
+    return this._last;
+  }
+
+  /** Minimum over the window. */
+  get min(): number | null {
+    return this._count === 0 ? null : this.sortedView()[0];
+  }
+
+  /** Maximum over the window. */
+  get max(): number | null {
+    return this._count === 0 ? null : this.sortedView()[this._count - 1];
+  }
+
+  /** Arithmetic mean over the window. */
+  get mean(): number | null {
+    if (this._count === 0) return null;
+    let sum = 0;
+    for (let k = 0; k < this._count; k++) sum += this.ring[k];
+    return sum / this._count;
+  }
+
+  /** Nearest-rank percentile, p in [0,100]: the ⌈p/100·N⌉-th smallest (p=0 gives the min). */
+  percentile(p: number): number | null {
+    if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be in [0,100], got ${p}`);
+    if (this._count === 0) return null;
+    const rank = Math.max(1, Math.ceil((p / 100) * this._count));
+    return this.sortedView()[rank - 1];
+  }
+
+  get jitter(): number | null {
+    if (this._count < 2) return null;
+    if (!this.jitterValid) {
+      // Oldest sample sits at head when full, at 0 otherwise.
+      const start = this._count === this.size ? this.head : 0;
+      let prev = this.ring[start];
+      let sum = 0;
+      for (let k = 1; k < this._count; k++) {
+        let idx = start + k;
+        if (idx >= this.size) idx -= this.size;
+        const cur = this.ring[idx];
+        sum += Math.abs(cur - prev);
+        prev = cur;
+      }
+      this.jitterCache = sum / (this._count - 1);
+      this.jitterValid = true;
+    }
+    return this.jitterCache;
+  }
+
+  /** Samples oldest → newest (a copy). */
+  toArray(): number[] {
+    const out: number[] = new Array(this._count);
+    const start = this._count === this.size ? this.head : 0;
+    for (let k = 0; k < this._count; k++) {
+      let idx = start + k;
+      if (idx >= this.size) idx -= this.size;
+      out[k] = this.ring[idx];
+    }
+    return out;
+  }
+
+  reset(): void {
+    this.head = 0;
+    this._count = 0;
+    this._last = null;
+    this.sortedValid = false;
+    this.jitterValid = false;
+    this.jitterCache = null;
+  }
+
+  private sortedView(): Float64Array {
+    const view = this.sorted.subarray(0, this._count);
+    if (!this.sortedValid) {
+      // Order of samples doesn't matter for percentiles: copy the filled prefix and sort numerically.
+      view.set(this.ring.subarray(0, this._count));
+      view.sort();
+      this.sortedValid = true;
+    }
+    return view;
+  }
+}
+
+/** phi is capped here instead of reaching Infinity (keeps JSON/plots sane). */
+export const PHI_MAX = 1000;
+const LN10 = Math.LN10;
+
+/**
+ * Phi-accrual failure detector (Hayashibara et al.) over heartbeat inter-arrival times.
+ *
+ * Keeps the last `windowSize` intervals and their running mean/variance (O(1) per
+ * heartbeat; sums recomputed exactly once per window to bound float drift). The
+ * standard deviation is floored at `minStdDevMs` so very regular heartbeats don't make
+ * phi explode on the first few ms of lateness.
+ *
+ * phi(t) = −log10(1 − F(t − last)), F ≈ normal CDF via Akka's logistic approximation
+ * F(y) ≈ 1 / (1 + e^(−y(1.5976 + 0.070566 y²))), y = (elapsed − mean)/stddev.
+ * Evaluated in log space (phi = softplus(y(1.5976+0.070566y²)) / ln 10) so it grows
+ * smoothly without underflow, and capped at PHI_MAX. Elapsed = mean gives phi ≈ 0.30;
+ * right after a heartbeat phi ≈ 0.
+ */
+export class PhiAccrual {
+  readonly windowSize: number;
+  readonly minStdDevMs: number;
+  private readonly intervals: Float64Array;
+  private head = 0;
+  private n = 0;
+  private sum = 0;
+  private sumSq = 0;
+  private sinceRecompute = 0;
+  private lastArrival: number | null = null;
+
+  constructor(windowSize = 100, minStdDevMs = 100) {
+    if (!Number.isInteger(windowSize) || windowSize < 1) throw new RangeError('windowSize must be an integer >= 1');
+    if (!(minStdDevMs > 0) || !Number.isFinite(minStdDevMs)) throw new RangeError('minStdDevMs must be > 0');
+    this.windowSize = windowSize;
+    this.minStdDevMs = minStdDevMs;
+    this.intervals = new Float64Array(windowSize);
+  }
+
+  /** Records a heartbeat arrival. Times going backwards are ignored. */
+  heartbeat(nowMs: number): void {
+    if (!Number.isFinite(nowMs)) return;
+    const last = this.lastArrival;
+    if (last !== null && nowMs < last) return;
+    this.lastArrival = nowMs;
+    if (last === null) return;
+    const interval = nowMs - last;
+    if (this.n === this.windowSize) {
+      const old = this.intervals[this.head];
+      this.sum -= old;
+      this.sumSq -= old * old;
+    } else {
+      this.n++;
+    }
+    this.intervals[this.head] = interval;
+    this.head = this.head + 1 === this.windowSize ? 0 : this.head + 1;
+    this.sum += interval;
+    this.sumSq += interval * interval;
+    if (++this.sinceRecompute >= this.windowSize) this.recompute();
+  }
+
+  /** Heartbeats seen so far minus one (number of intervals in the window). */
+  get samples(): number {
+    return this.n;
+  }
+
+  /** Mean inter-arrival time, or null with < 2 arrivals. */
+  get meanMs(): number | null {
+    return this.n === 0 ? null : this.sum / this.n;
+  }
+
+  /** Standard deviation of inter-arrival times (after the floor), or null with < 2 arrivals. */
+  get stdDevMs(): number | null {
+    if (this.n === 0) return null;
+    const mean = this.sum / this.n;
+    const variance = Math.max(0, this.sumSq / this.n - mean * mean);
+    return Math.max(Math.sqrt(variance), this.minStdDevMs);
+  }
+
+  /** Suspicion level at `nowMs`; 0 with < 2 arrivals. Finite, in [0, PHI_MAX]. */
+  phi(nowMs: number): number {
+    if (this.n === 0 || this.lastArrival === null || !Number.isFinite(nowMs)) return 0;
+    const elapsed = Math.max(0, nowMs - this.lastArrival);
+    const mean = this.sum / this.n;
+    const std = this.stdDevMs as number;
+    const y = (elapsed - mean) / std;
+    const x = y * (1.5976 + 0.070566 * y * y);
+    // −log10(1 − 1/(1+e^−x)) = ln(1 + e^x)/ln10, computed stably.
+    const softplus = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    return Math.min(PHI_MAX, softplus / LN10);
+  }
+
+  reset(): void {
+    this.head = 0;
+    this.n = 0;
+    this.sum = 0;
+    this.sumSq = 0;
+    this.sinceRecompute = 0;
+    this.lastArrival = null;
+  }
+
+  private recompute(): void {
+    let s = 0;
+    let sq = 0;
+    for (let k = 0; k < this.n; k++) {
+      const v = this.intervals[k];
+      s += v;
+      sq += v * v;
+    }
+    this.sum = s;
+    this.sumSq = sq;
+    this.sinceRecompute = 0;
+  }
+}
+
+/**
+ * Adaptive heartbeat deadline (DESIGN §4): interval + SRTT + 4·RTTVAR, clamped to
+ * [floorMs, timeoutMs]. timeoutMs is the hard ceiling (it wins if floorMs > timeoutMs).
+ * Without an RTT estimate yet (srtt null) the deadline is timeoutMs, i.e. fixed mode;
+ * a null rttvar with a known srtt counts as 0.
+ */
+export function adaptiveDeadlineMs(
+  intervalMs: number,
+  srtt: number | null,
+  rttvar: number | null,
+  floorMs: number,
+  timeoutMs: number,
+): number {
+  if (srtt === null) return timeoutMs;
+  const raw = intervalMs + srtt + 4 * (rttvar ?? 0);
+  return Math.min(timeoutMs, Math.max(floorMs, raw));
+}
