@@ -1,0 +1,158 @@
+// Fault controls for the active peer (the row last clicked). One set of buttons with
+// stable accessible names: Kill (→ FIN / RST), Throttle, Freeze/Unfreeze, Drop heartbeats,
+// Stop pinging/Resume pinging, Reconnect, Clear faults, Remove.
+import { useEffect, useRef, useState } from 'react';
+import type { KillMode, PeerInfo } from '../../../shared/contract';
+import { useApp, useUi } from '../context';
+import { describeFaults, fmtDuration, hasFaults } from '../lib/format';
+import { usePeerActions } from '../peer-actions';
+import { uiStore } from '../state/ui-store';
+import { DropDialog } from './drop-dialog';
+import { ThrottleDialog } from './throttle-dialog';
+
+export function PeerControls() {
+  const peer = useApp((s) => (s.activePeer ? s.peers[s.activePeer] : undefined));
+  const dialog = useUi((s) => s.dialog);
+  const close = () => uiStore.getState().openDialog(null);
+
+  if (!peer) {
+    return (
+      <section className="panel controls-panel" aria-label="Peer controls">
+        <div className="panel-head">
+          <h2>Peer controls</h2>
+        </div>
+        <p className="empty">No peer yet. Start a server or connect to one, then pick a row.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="panel controls-panel" aria-label="Peer controls">
+      <PeerSummary peer={peer} />
+      <ControlButtons peer={peer} />
+      {dialog === 'throttle' && <ThrottleDialog peer={peer} onClose={close} />}
+      {dialog === 'drop' && <DropDialog peer={peer} onClose={close} />}
+    </section>
+  );
+}
+
+function PeerSummary({ peer: p }: { peer: PeerInfo }) {
+  const since = p.stats.connectedSince;
+  return (
+    <div className="peer-summary">
+      <div className="panel-head">
+        <h2 title={p.id}>{p.name}</h2>
+        <span className={`state-badge state-${p.state}`}>
+          <span className="dot" aria-hidden="true" />
+          {p.state}
+        </span>
+        {p.closeReason && p.state !== 'connected' && <span className="reason">{p.closeReason}</span>}
+      </div>
+      <dl className="kv">
+        <dt>Link</dt>
+        <dd className="mono">
+          {p.local || '–'} {p.direction === 'inbound' ? '←' : '→'} {p.remote || '–'}
+        </dd>
+        <dt>Heartbeat</dt>
+        <dd>
+          {p.protocol} · every {p.intervalMs} ms · timeout {p.timeoutMs} ms {p.timeoutMode}
+        </dd>
+        <dt>Up for</dt>
+        <dd>{since ? <UpFor since={since} /> : '–'}</dd>
+        <dt>Faults</dt>
+        <dd className={hasFaults(p.faults) ? 'faulty' : 'muted'}>{describeFaults(p.faults) || 'none'}</dd>
+      </dl>
+    </div>
+  );
+}
+
+function UpFor({ since }: { since: number }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return <>{fmtDuration(now - since)}</>;
+}
+
+function ControlButtons({ peer }: { peer: PeerInfo }) {
+  const actions = usePeerActions();
+  const frozen = !!peer.faults.freeze;
+  const silent = !!peer.faults.stopPinging;
+  const outbound = peer.direction === 'outbound';
+  return (
+    <div className="control-buttons" role="group" aria-label={`Controls for ${peer.name}`}>
+      <KillButton onKill={(mode) => void actions.kill(peer, mode)} />
+      <button type="button" onClick={() => uiStore.getState().openDialog('throttle')} title="Latency, jitter and bandwidth (t)">
+        Throttle
+      </button>
+      <button type="button" className={frozen ? 'on' : ''} onClick={() => void actions.toggleFreeze(peer)} title="Half-open: nothing read or written, socket stays open (f)">
+        {frozen ? 'Unfreeze' : 'Freeze'}
+      </button>
+      <button type="button" className={peer.faults.dropHeartbeats ? 'on' : ''} onClick={() => uiStore.getState().openDialog('drop')} title="Drop received PINGs/PONGs with a probability">
+        Drop heartbeats
+      </button>
+      <button type="button" className={silent ? 'on' : ''} onClick={() => void actions.toggleStopPinging(peer)} title="This side stops sending PINGs; the peer must notice">
+        {silent ? 'Resume pinging' : 'Stop pinging'}
+      </button>
+      <button
+        type="button"
+        onClick={() => void actions.reconnect(peer)}
+        disabled={!outbound}
+        title={outbound ? 'Close now and reconnect without backoff (r)' : 'Only outbound peers reconnect'}
+      >
+        Reconnect
+      </button>
+      <button type="button" onClick={() => void actions.clearFaults(peer)} disabled={!hasFaults(peer.faults)} title="Remove every fault">
+        Clear faults
+      </button>
+      <button type="button" className="danger-quiet" onClick={() => void actions.remove(peer)} title="Close and forget this peer">
+        Remove
+      </button>
+    </div>
+  );
+}
+
+function KillButton({ onKill }: { onKill(mode: KillMode): void }) {
+  const [open, setOpen] = useState(false);
+  const wrap = useRef<HTMLDivElement>(null);
+  const firstRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    firstRef.current?.focus();
+    const onDown = (e: MouseEvent) => {
+      if (!wrap.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [open]);
+  const pick = (mode: KillMode) => {
+    setOpen(false);
+    onKill(mode);
+  };
+  return (
+    <div
+      className="kill-wrap"
+      ref={wrap}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.stopPropagation();
+          setOpen(false);
+        }
+      }}
+    >
+      <button type="button" className="danger" aria-haspopup="true" aria-expanded={open} onClick={() => setOpen(!open)} title="Close the connection now (k = RST)">
+        Kill
+      </button>
+      {open && (
+        <div className="kill-menu" role="group" aria-label="Kill mode">
+          <button type="button" ref={firstRef} onClick={() => pick('fin')} title="Graceful close: FIN, the peer sees an orderly end">
+            FIN
+          </button>
+          <button type="button" className="danger" onClick={() => pick('rst')} title="Abortive close: RST, the peer sees ECONNRESET">
+            RST
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

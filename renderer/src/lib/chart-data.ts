@@ -1,0 +1,179 @@
+// Turns the series rings into uPlot's aligned columns, plus the overlays the chart draws:
+// down intervals (from closed/connected events) and fault markers. Pure, so it is tested
+// in node; the chart component only decides when to call it.
+import type { LogEvent, PeerState } from '../../../shared/contract';
+import type { SeriesStore } from '../state/series-store';
+import { describeFaults } from './format';
+
+/** null = a real gap (line breaks); undefined = another series' timestamp (line spans). */
+export type Cell = number | null | undefined;
+
+export interface ChartPeer {
+  id: string;
+  intervalMs: number;
+}
+
+export interface ChartColumns {
+  xs: number[];
+  ys: Cell[][];
+  /** [p95, p5] rolling band for a single peer */
+  band?: [Cell[], Cell[]];
+}
+
+export const BAND_WINDOW = 30;
+
+/** Gap threshold: a few missed beats breaks the line instead of drawing across a freeze. */
+export function gapThresholdMs(intervalMs: number): number {
+  return Math.max(3.5 * intervalMs, 1500);
+}
+
+function readPeer(series: SeriesStore, p: ChartPeer, sinceMs: number): { t: number[]; v: Cell[] } {
+  const ring = series.ring(p.id);
+  const t: number[] = [];
+  const v: Cell[] = [];
+  if (!ring) return { t, v };
+  const gap = gapThresholdMs(p.intervalMs);
+  let prev = -Infinity;
+  for (let i = ring.indexSince(sinceMs); i < ring.size; i++) {
+    const ti = ring.timeAt(i);
+    if (ti - prev > gap && prev !== -Infinity) {
+      t.push(prev + 1);
+      v.push(null);
+    }
+    t.push(ti);
+    v.push(ring.valueAt(i));
+    prev = ti;
+  }
+  return { t, v };
+}
+
+export function buildColumns(series: SeriesStore, peers: readonly ChartPeer[], sinceMs: number, bandWindow = BAND_WINDOW): ChartColumns {
+  if (peers.length === 0) return { xs: [], ys: [] };
+  const cols = peers.map((p) => readPeer(series, p, sinceMs));
+  if (cols.length === 1) {
+    const { t, v } = cols[0];
+    return { xs: t, ys: [v], band: rollingBand(v, bandWindow, 0.05, 0.95) };
+  }
+  // Union of timestamps, then each series placed at its own ones (undefined elsewhere).
+  const all: number[] = [];
+  for (const c of cols) for (const t of c.t) all.push(t);
+  all.sort((a, b) => a - b);
+  const xs: number[] = [];
+  for (const t of all) if (xs.length === 0 || xs[xs.length - 1] !== t) xs.push(t);
+  const ys = cols.map((c) => {
+    const out: Cell[] = new Array(xs.length).fill(undefined);
+    let j = 0;
+    for (let i = 0; i < c.t.length; i++) {
+      while (xs[j] < c.t[i]) j++;
+      out[j] = c.v[i];
+    }
+    return out;
+  });
+  return { xs, ys };
+}
+
+/** Linear-interpolated quantile of a sorted array. */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * Rolling [hi, lo] quantiles over the last `window` values at each point. A null (gap)
+ * restarts the window so the band does not bridge an outage.
+ */
+export function rollingBand(values: readonly Cell[], window: number, qLo: number, qHi: number): [Cell[], Cell[]] {
+  const hi: Cell[] = [];
+  const lo: Cell[] = [];
+  const fifo: number[] = [];
+  const sorted: number[] = [];
+  for (const v of values) {
+    if (v === null || v === undefined) {
+      fifo.length = 0;
+      sorted.length = 0;
+      hi.push(null);
+      lo.push(null);
+      continue;
+    }
+    fifo.push(v);
+    sorted.splice(lowerBound(sorted, v), 0, v);
+    if (fifo.length > window) {
+      const old = fifo.shift() as number;
+      sorted.splice(lowerBound(sorted, old), 1);
+    }
+    hi.push(quantileSorted(sorted, qHi));
+    lo.push(quantileSorted(sorted, qLo));
+  }
+  return [hi, lo];
+}
+
+function lowerBound(a: readonly number[], v: number): number {
+  let l = 0;
+  let h = a.length;
+  while (l < h) {
+    const m = (l + h) >>> 1;
+    if (a[m] < v) l = m + 1;
+    else h = m;
+  }
+  return l;
+}
+
+export interface DownInterval {
+  peer: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * When each peer was down: from a `closed` (or `reconnecting`) event to the next `connected`.
+ * Events may come newest-first; a peer still down is shaded up to `now`.
+ */
+export function downIntervals(events: readonly LogEvent[], peers: ReadonlyMap<string, PeerState>, now: number): DownInterval[] {
+  const chrono = [...events].filter((e) => e.peer && peers.has(e.peer)).sort((a, b) => a.seq - b.seq);
+  const openSince = new Map<string, number>();
+  const out: DownInterval[] = [];
+  for (const e of chrono) {
+    const peer = e.peer as string;
+    if (e.type === 'closed' || e.type === 'reconnecting') {
+      if (!openSince.has(peer)) openSince.set(peer, e.t);
+    } else if (e.type === 'connected') {
+      const from = openSince.get(peer);
+      if (from !== undefined) {
+        out.push({ peer, from, to: e.t });
+        openSince.delete(peer);
+      }
+    }
+  }
+  for (const [peer, from] of openSince) {
+    if (peers.get(peer) !== 'connected') out.push({ peer, from, to: now });
+  }
+  return out;
+}
+
+export interface FaultMarker {
+  peer: string;
+  t: number;
+  kind: 'set' | 'cleared' | 'killed';
+  label: string;
+}
+
+export function faultMarkers(events: readonly LogEvent[], peers: ReadonlySet<string>): FaultMarker[] {
+  const out: FaultMarker[] = [];
+  for (const e of events) {
+    if (!e.peer || !peers.has(e.peer)) continue;
+    if (e.type === 'fault-set') {
+      const label = describeFaults(e.faults);
+      // setFaults({}) is how a toggle turns the last fault off: show it as a clear.
+      out.push(label ? { peer: e.peer, t: e.t, kind: 'set', label } : { peer: e.peer, t: e.t, kind: 'cleared', label: 'cleared' });
+    }
+    else if (e.type === 'fault-cleared') out.push({ peer: e.peer, t: e.t, kind: 'cleared', label: 'cleared' });
+    else if (e.type === 'killed') out.push({ peer: e.peer, t: e.t, kind: 'killed', label: `kill ${e.mode ?? ''}`.trim() });
+  }
+  return out.sort((a, b) => a.t - b.t);
+}
+
+export type TimeRange = '1m' | '10m' | 'all';
+export const RANGE_MS: Record<TimeRange, number> = { '1m': 60_000, '10m': 600_000, all: Infinity };

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { PeerState } from '../../../shared/contract';
+import { buildColumns, downIntervals, faultMarkers, quantileSorted, rollingBand } from '../../../renderer/src/lib/chart-data';
+import { SeriesStore } from '../../../renderer/src/state/series-store';
+import { event } from './fixtures';
+
+describe('chart columns', () => {
+  it('aligns several peers on one x axis: undefined where a peer has no sample', () => {
+    const s = new SeriesStore(100);
+    s.appendSamples('a', [[1000, 1], [2000, 2]]);
+    s.appendSamples('b', [[1500, 5], [2000, 6]]);
+    const c = buildColumns(s, [{ id: 'a', intervalMs: 1000 }, { id: 'b', intervalMs: 1000 }], 0);
+    expect(c.xs).toEqual([1000, 1500, 2000]);
+    expect(c.ys[0]).toEqual([1, undefined, 2]);
+    expect(c.ys[1]).toEqual([undefined, 5, 6]);
+    expect(c.band).toBeUndefined();
+  });
+
+  it('breaks the line (null) across a long silence and honours the time window', () => {
+    const s = new SeriesStore(100);
+    s.appendSamples('a', [[1000, 1], [2000, 2], [20_000, 3], [21_000, 4]]);
+    const c = buildColumns(s, [{ id: 'a', intervalMs: 1000 }], 0);
+    expect(c.xs).toEqual([1000, 2000, 2001, 20_000, 21_000]);
+    expect(c.ys[0]).toEqual([1, 2, null, 3, 4]);
+    expect(c.band?.[0]).toHaveLength(5);
+    const recent = buildColumns(s, [{ id: 'a', intervalMs: 1000 }], 19_000);
+    expect(recent.xs).toEqual([20_000, 21_000]);
+  });
+
+  it('computes a rolling p5–p95 band that restarts after a gap', () => {
+    const [hi, lo] = rollingBand([1, 2, 3, 4, 5, null, 10], 3, 0.05, 0.95);
+    expect(hi[0]).toBe(1);
+    expect(lo[2]).toBeCloseTo(1.1);
+    expect(hi[4]).toBeCloseTo(4.9); // window 3,4,5
+    expect(hi[5]).toBeNull();
+    expect(hi[6]).toBe(10);
+    expect(quantileSorted([0, 10], 0.5)).toBe(5);
+  });
+});
+
+describe('overlays', () => {
+  it('derives down intervals from closed/reconnecting → connected, open ones up to now', () => {
+    const states = new Map<string, PeerState>([['a', 'reconnecting'], ['b', 'connected']]);
+    const evs = [
+      event(5, { t: 500, peer: 'a', type: 'closed', reason: 'killed-rst' }),
+      event(4, { t: 400, peer: 'b', type: 'connected' }),
+      event(3, { t: 300, peer: 'a', type: 'connected' }),
+      event(2, { t: 200, peer: 'a', type: 'reconnecting' }),
+      event(1, { t: 100, peer: 'a', type: 'closed', reason: 'peer-reset' }),
+    ];
+    expect(downIntervals(evs, states, 900)).toEqual([
+      { peer: 'a', from: 100, to: 300 },
+      { peer: 'a', from: 500, to: 900 },
+    ]);
+  });
+
+  it('marks fault changes and kills of charted peers only', () => {
+    const evs = [
+      event(1, { t: 10, peer: 'a', type: 'fault-set', faults: { freeze: true } }),
+      event(2, { t: 20, peer: 'x', type: 'killed', mode: 'rst' }),
+      event(3, { t: 30, peer: 'a', type: 'killed', mode: 'fin' }),
+      event(4, { t: 40, peer: 'a', type: 'fault-cleared' }),
+      event(5, { t: 50, peer: 'a', type: 'fault-set', faults: {} }),
+    ];
+    expect(faultMarkers(evs, new Set(['a']))).toEqual([
+      { peer: 'a', t: 10, kind: 'set', label: 'frozen' },
+      { peer: 'a', t: 30, kind: 'killed', label: 'kill fin' },
+      { peer: 'a', t: 40, kind: 'cleared', label: 'cleared' },
+      { peer: 'a', t: 50, kind: 'cleared', label: 'cleared' },
+    ]);
+  });
+});
