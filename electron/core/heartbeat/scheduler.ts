@@ -1,0 +1,321 @@
+// ONE scheduler for every heartbeat session (DESIGN §4): a hashed timing wheel driven
+// by a single Node timer. Sessions own a couple of intrusive TimerEntry objects
+// created once; (re)scheduling links an entry into a slot list — no allocation, no
+// Node timer per socket, nothing re-created per received frame. A tick costs
+// O(entries in the due slots), not O(all sessions).
+//
+// The scheduler also measures how late its own timer fired: a long event-loop stall
+// (busy main thread, GC, laptop sleep) is accumulated in `pausedMs` so sessions can
+// discount time during which they could not have read their peer's heartbeats.
+
+/** Monotonic clock in ms (fractional, µs resolution). */
+export const monotonicNow = (): number => performance.now();
+
+const IDLE = 0;
+const IN_WHEEL = 1;
+const IN_FIRE_QUEUE = 2;
+
+/**
+ * An intrusive timer handle. Create one per purpose per owner (e.g. "next ping",
+ * "deadline check") and reuse it forever; scheduling an already scheduled entry moves it.
+ */
+export class TimerEntry {
+  /** @internal wheel bookkeeping */
+  next: TimerEntry | null = null;
+  /** @internal */
+  prev: TimerEntry | null = null;
+  /** @internal */
+  slot = -1;
+  /** @internal absolute tick at which the entry is due */
+  dueTick = 0;
+  /** @internal */
+  state = IDLE;
+  /** Due time in ms on the scheduler's clock (valid while scheduled). */
+  dueAt = 0;
+
+  /**
+   * @param callback runs once per scheduling, with the scheduler's `now`.
+   * @param keepAlive while scheduled, keep the process alive (the Node timer is ref'd).
+   *   Heartbeat timers don't (sockets keep the process alive); a client's reconnect
+   *   backoff does, since no socket exists while it waits.
+   */
+  constructor(
+    readonly callback: (nowMs: number) => void,
+    readonly keepAlive = false,
+  ) {}
+
+  get scheduled(): boolean {
+    return this.state !== IDLE;
+  }
+}
+
+export interface SchedulerOptions {
+  /** wheel resolution (default 10 ms) */
+  tickMs?: number;
+  /** wheel size, rounded up to a power of two (default 1024 → ~10 s per revolution) */
+  slots?: number;
+  /** a timer firing later than this is counted as an event-loop stall (default 50 ms) */
+  stallThresholdMs?: number;
+  /** clock in ms (default performance.now) — injectable for tests */
+  clock?: () => number;
+  /** no Node timer at all: the owner drives it with advance() (unit tests) */
+  manual?: boolean;
+  /** where exceptions thrown by callbacks go (default: rethrown asynchronously) */
+  onError?: (err: unknown) => void;
+}
+
+export interface SchedulerStats {
+  /** timer wake-ups (or advance() calls) */
+  wakeups: number;
+  /** callbacks run */
+  fired: number;
+  /** times a Node timer was (re)armed */
+  timerArms: number;
+  /** entries looked at while collecting due slots (O(due) check) */
+  examined: number;
+  /** stalls detected */
+  stalls: number;
+}
+
+export class Scheduler {
+  readonly tickMs: number;
+  readonly slotCount: number;
+  readonly stallThresholdMs: number;
+  readonly stats: SchedulerStats = { wakeups: 0, fired: 0, timerArms: 0, examined: 0, stalls: 0 };
+
+  private readonly mask: number;
+  private readonly slots: (TimerEntry | null)[];
+  private readonly clock: () => number;
+  private readonly manual: boolean;
+  private readonly onError: (err: unknown) => void;
+  /** last tick fully processed */
+  private cursor: number;
+  private count = 0;
+  private keepAliveCount = 0;
+  private timer: NodeJS.Timeout | null = null;
+  /** time the next wake-up is expected (Infinity when none) */
+  private armedAt = Infinity;
+  private timerRefed = false;
+  private running = false;
+  private readonly fireQueue: TimerEntry[] = [];
+  private paused = 0;
+  private lastStall = 0;
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    this.advance(this.clock());
+  };
+
+  constructor(opts: SchedulerOptions = {}) {
+    this.tickMs = opts.tickMs ?? 10;
+    if (!(this.tickMs > 0)) throw new RangeError('tickMs must be > 0');
+    let n = 1;
+    while (n < (opts.slots ?? 1024)) n *= 2;
+    this.slotCount = n;
+    this.mask = n - 1;
+    this.slots = new Array<TimerEntry | null>(n).fill(null);
+    this.stallThresholdMs = opts.stallThresholdMs ?? 50;
+    this.clock = opts.clock ?? monotonicNow;
+    this.manual = opts.manual ?? false;
+    this.onError =
+      opts.onError ??
+      ((err) => {
+        process.nextTick(() => {
+          throw err;
+        });
+      });
+    this.cursor = this.tickOf(this.clock());
+  }
+
+  /** The scheduler's clock (ms). */
+  now(): number {
+    return this.clock();
+  }
+
+  /** Entries currently scheduled. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Total event-loop stall time observed so far (ms, monotonic counter). */
+  get pausedMs(): number {
+    return this.paused;
+  }
+
+  /** Duration of the most recent stall (ms), 0 if none yet. */
+  get lastStallMs(): number {
+    return this.lastStall;
+  }
+
+  /** Whether the process is held alive by this scheduler right now. */
+  get hasRef(): boolean {
+    return this.timer !== null && this.timerRefed;
+  }
+
+  /** Whether a Node timer is currently armed. */
+  get timerArmed(): boolean {
+    return this.timer !== null;
+  }
+
+  /** Run `entry` at (or within one tick after) `atMs`. Reschedules if already scheduled. */
+  schedule(entry: TimerEntry, atMs: number): void {
+    if (entry.state !== IDLE) this.unlink(entry);
+    let tick = Math.ceil(atMs / this.tickMs);
+    // Anything due in the past or in the tick being processed goes to the next tick,
+    // otherwise it would wait a whole revolution.
+    if (tick <= this.cursor) tick = this.cursor + 1;
+    entry.dueAt = atMs;
+    entry.dueTick = tick;
+    const slot = tick & this.mask;
+    entry.slot = slot;
+    entry.state = IN_WHEEL;
+    entry.prev = null;
+    const head = this.slots[slot];
+    entry.next = head;
+    if (head !== null) head.prev = entry;
+    this.slots[slot] = entry;
+    this.count++;
+    if (entry.keepAlive && ++this.keepAliveCount === 1) this.updateRef();
+    if (!this.running) this.arm(tick * this.tickMs);
+  }
+
+  /** Run `entry` `delayMs` from now. */
+  scheduleIn(entry: TimerEntry, delayMs: number): void {
+    this.schedule(entry, this.clock() + delayMs);
+  }
+
+  cancel(entry: TimerEntry): void {
+    if (entry.state === IDLE) return;
+    this.unlink(entry);
+    if (this.count === 0 && !this.running) this.disarm();
+  }
+
+  /**
+   * Process everything due up to `nowMs`: called by the Node timer, or directly by a
+   * manual scheduler's owner. Returns how many callbacks ran.
+   */
+  advance(nowMs: number = this.clock()): number {
+    if (this.running) return 0;
+    this.stats.wakeups++;
+    const expected = this.armedAt;
+    this.armedAt = Infinity;
+    if (expected !== Infinity && nowMs - expected > this.stallThresholdMs) {
+      this.lastStall = nowMs - expected;
+      this.paused += this.lastStall;
+      this.stats.stalls++;
+    }
+    // +1 ms: Node timers may fire up to a millisecond early relative to performance.now().
+    const target = Math.floor((nowMs + 1) / this.tickMs);
+    const queue = this.fireQueue;
+    this.running = true;
+    try {
+      if (target > this.cursor && this.count > 0) {
+        const steps = Math.min(target - this.cursor, this.slotCount);
+        for (let s = 1; s <= steps; s++) this.collect((this.cursor + s) & this.mask, target);
+      }
+      if (target > this.cursor) this.cursor = target;
+      let fired = 0;
+      // Entries collected here may be cancelled or rescheduled by earlier callbacks.
+      for (let i = 0; i < queue.length; i++) {
+        const e = queue[i];
+        queue[i] = undefined as unknown as TimerEntry;
+        if (e.state !== IN_FIRE_QUEUE) continue;
+        e.state = IDLE;
+        fired++;
+        try {
+          e.callback(nowMs);
+        } catch (err) {
+          this.onError(err);
+        }
+      }
+      queue.length = 0;
+      this.stats.fired += fired;
+      return fired;
+    } finally {
+      this.running = false;
+      this.rearm();
+    }
+  }
+
+  private tickOf(ms: number): number {
+    return Math.floor(ms / this.tickMs);
+  }
+
+  /** Moves due entries of one slot into the fire queue; later-revolution ones stay. */
+  private collect(slot: number, target: number): void {
+    let e = this.slots[slot];
+    while (e !== null) {
+      const next = e.next;
+      this.stats.examined++;
+      if (e.dueTick <= target) {
+        this.unlink(e);
+        e.state = IN_FIRE_QUEUE;
+        this.fireQueue.push(e);
+      }
+      e = next;
+    }
+  }
+
+  private unlink(e: TimerEntry): void {
+    if (e.state === IN_WHEEL) {
+      if (e.prev !== null) e.prev.next = e.next;
+      else this.slots[e.slot] = e.next;
+      if (e.next !== null) e.next.prev = e.prev;
+      e.next = e.prev = null;
+      e.slot = -1;
+    }
+    // IN_FIRE_QUEUE: the queue skips it once its state is no longer IN_FIRE_QUEUE.
+    e.state = IDLE;
+    this.count--;
+    if (e.keepAlive && --this.keepAliveCount === 0) this.updateRef();
+  }
+
+  /** After a wake: arm for the next non-empty slot (scan is bounded by the wheel size). */
+  private rearm(): void {
+    if (this.count === 0) {
+      this.disarm();
+      return;
+    }
+    for (let s = 1; s <= this.slotCount; s++) {
+      const tick = this.cursor + s;
+      const head = this.slots[tick & this.mask];
+      if (head === null) continue;
+      // The slot may only hold later-revolution entries; waking for it is harmless.
+      this.arm(tick * this.tickMs);
+      return;
+    }
+  }
+
+  private arm(atMs: number): void {
+    const now = this.clock();
+    // A past due time wakes at once; expecting it "now" keeps stall detection honest.
+    if (atMs < now) atMs = now;
+    if (atMs >= this.armedAt) return;
+    this.armedAt = atMs;
+    if (this.manual) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(this.onTimer, atMs - now);
+    this.stats.timerArms++;
+    this.timerRefed = true;
+    this.updateRef();
+  }
+
+  private disarm(): void {
+    this.armedAt = Infinity;
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private updateRef(): void {
+    if (this.timer === null) return;
+    const want = this.keepAliveCount > 0;
+    if (want === this.timerRefed) return;
+    this.timerRefed = want;
+    if (want) this.timer.ref();
+    else this.timer.unref();
+  }
+}
+
+/** Shared by all sessions, servers and clients unless one is injected. */
+export const defaultScheduler = new Scheduler();
