@@ -30,6 +30,10 @@ export class FaultPipe implements Pipe {
   private outFast = true;
   private pausedByUs = false;
   private dead = false;
+  /** Waiting to tell the session that everything read before the peer's FIN was delivered. */
+  private inboundDone: (() => void) | null = null;
+  /** end() was called: flushing outbound bytes, then FIN. */
+  private ending = false;
 
   constructor(
     private readonly socket: Socket,
@@ -101,12 +105,32 @@ export class FaultPipe implements Pipe {
 
   write(chunk: Buffer): void {
     if (this.outFast) {
-      this.socket.write(chunk);
+      // After the peer's FIN Node has ended our side, while inbound bytes may still be delivered.
+      if (!this.socket.writableEnded) this.socket.write(chunk);
       return;
     }
     if (this.dead) return;
     // Queued bytes outlive this call: copy, so a caller reusing its buffer cannot corrupt them.
     this.outLane.push(Buffer.from(chunk));
+  }
+
+  finishInbound(done: () => void): void {
+    if (this.dead || this.inLane.empty) {
+      done();
+      return;
+    }
+    this.inboundDone = done;
+  }
+
+  end(): void {
+    if (this.dead) return;
+    this.ending = true;
+    // The session is closed: nothing more is delivered to it.
+    this.inLane.destroy();
+    this.socket.off('data', this.deliver);
+    this.socket.off('data', this.onData);
+    this.inFast = false;
+    this.refresh();
   }
 
   destroy(): void {
@@ -130,6 +154,16 @@ export class FaultPipe implements Pipe {
   /** Recompute passthrough and socket pause state after any change. */
   private readonly refresh = (): void => {
     if (this.dead) return;
+    if (this.ending) {
+      this.endWhenFlushed();
+      return;
+    }
+    if (this.inboundDone !== null && this.inLane.empty) {
+      const done = this.inboundDone;
+      this.inboundDone = null;
+      done(); // the session finishes and destroys this pipe
+      return;
+    }
     const inLane = this.inLane;
     this.setInboundListener(!inLane.active && inLane.empty);
     this.outFast = !this.outLane.active && this.outLane.empty && !this.slicer.active && this.slicer.empty;
@@ -141,6 +175,13 @@ export class FaultPipe implements Pipe {
       else this.socket.resume();
     }
   };
+
+  private endWhenFlushed(): void {
+    if (!this.outLane.empty || !this.slicer.empty) return;
+    const socket = this.socket;
+    this.destroy();
+    if (!socket.destroyed) socket.end();
+  }
 
   private setInboundListener(fast: boolean): void {
     if (fast === this.inFast) return;
@@ -175,6 +216,8 @@ export class FaultPipe implements Pipe {
   };
 
   private readonly onSocketClose = (): void => {
+    // Still delivering what the peer sent before its FIN: the session destroys us when done.
+    if (this.inboundDone !== null) return;
     this.destroy();
   };
 }

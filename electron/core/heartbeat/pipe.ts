@@ -9,6 +9,16 @@ export interface Pipe {
   write(chunk: Buffer): void;
   /** The session is gone: drop timers and queued bytes; never touch the socket again. */
   destroy(): void;
+  /**
+   * Optional, for pipes that hold bytes. The peer sent FIN: call `done` once every
+   * byte already read has been delivered, so a fault never loses the peer's last DATA.
+   */
+  finishInbound?(done: () => void): void;
+  /**
+   * Optional, for pipes that hold bytes. Graceful local close: stop delivering, write
+   * out every queued byte in order, then end the socket (FIN after the last byte).
+   */
+  end?(): void;
 }
 
 /**

@@ -116,6 +116,8 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
   readonly startedAt = Date.now();
 
   private _closed = false;
+  /** Peer sent FIN while the pipe still held some of its bytes. */
+  private endPending = false;
   private _closeReason: CloseReason | undefined;
   private _peerHello: HelloPayload | undefined;
 
@@ -511,7 +513,14 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
 
   private readonly onEnd = (): void => {
     // Peer sent FIN; Node ends our side too (allowHalfOpen is false).
-    this.finish('peer-closed', 'none');
+    if (this._closed || this.endPending) return;
+    if (!this.pipe.finishInbound) {
+      this.finish('peer-closed', 'none');
+      return;
+    }
+    // A fault may still hold bytes the peer sent before its FIN: deliver them first.
+    this.endPending = true;
+    this.pipe.finishInbound(() => this.finish('peer-closed', 'none'));
   };
 
   private readonly onError = (err: Error): void => {
@@ -527,6 +536,7 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
       this.sched.cancel(this.deadlineEntry); // linger no longer needed
       return;
     }
+    if (this.endPending && !hadError) return; // the pipe is still delivering; it finishes us
     this.finish(hadError ? 'peer-reset' : 'peer-closed', 'none');
   };
 
@@ -537,14 +547,18 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     this._closeReason = reason;
     this.sched.cancel(this.pingEntry);
     this.sched.cancel(this.deadlineEntry);
+    // A graceful end lets a pipe that holds bytes write them out before the FIN.
+    const pipeEnds = how === 'end' && this.pipe.end !== undefined && !this.socket.destroyed;
     try {
-      this.pipe.destroy();
+      if (pipeEnds) this.pipe.end?.();
+      else this.pipe.destroy();
     } catch {
       // a faulty pipe must not keep the session open
+      this.socket.destroy();
     }
     try {
       if (how === 'end') {
-        this.socket.end();
+        if (!pipeEnds) this.socket.end();
         if (!this.socket.destroyed) {
           this.sched.schedule(this.deadlineEntry, this.sched.now() + Math.min(this.timeoutMs, MAX_LINGER_MS));
         }
