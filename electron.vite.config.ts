@@ -72,6 +72,8 @@ export default defineConfig({
     plugins: [react(), devServerWithoutMetaCsp()],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      // Served to browsers by `heartwire web` as well: ship it minified.
+      minify: true,
       rolldownOptions: { input: resolve(root, 'renderer/index.html') },
     },
   },
