@@ -1,0 +1,240 @@
+// Load generator, in its own process: opens N connections to the server under test on
+// 127.0.0.1 and answers its heartbeats — 'ping'→'pong' for the text servers, PING→PONG
+// for Heartwire's framed server (HELLO first; it never pings itself), byte echo for the
+// RTT reference. It can freeze peers (stop answering, keep the socket open and keep
+// reading) and time how long the server takes to close them.
+import { connect, type Socket } from 'node:net';
+import { encodeHello, encodePong, FRAME_PING, FrameDecoder, PlainScanner } from '../../shared/protocol';
+import { childConfig, sendFatal, sendReady, serveIpc } from './lib/ipc';
+import { connectionHeadroom, fdLimit } from './lib/proc';
+
+export type LoadMode = 'text' | 'framed' | 'echo';
+
+export interface LoadClientConfig {
+  port: number;
+  n: number;
+  mode: LoadMode;
+  intervalMs: number;
+  timeoutMs: number;
+  /** connects in flight at once */
+  concurrency?: number;
+  /** give up connecting after this long */
+  connectDeadlineMs?: number;
+  /** open a replacement when the server closes a connection (constant population) */
+  reconnect?: boolean;
+}
+
+export interface LoadReady {
+  requested: number;
+  connected: number;
+  failed: number;
+  errors: Record<string, number>;
+  connectMs: number;
+  fdLimit: { soft: number; hard: number } | null;
+}
+
+export interface LoadStats {
+  live: number;
+  /** closed by the server (not by us) since start */
+  closedByServer: number;
+  reconnects: number;
+  answered: number;
+}
+
+export interface FreezeResult {
+  frozen: number;
+  /** freeze → server close as seen by this peer, ms */
+  detectionsMs: number[];
+  unclosed: number;
+}
+
+interface Peer {
+  socket: Socket;
+  frozen: boolean;
+  frozenAt: number;
+  closedAt: number;
+  onClosed: (() => void) | null;
+}
+
+const PONG = Buffer.from('pong');
+const HOST = '127.0.0.1';
+
+async function main(): Promise<void> {
+  const cfg = childConfig<LoadClientConfig>();
+  const peers = new Set<Peer>();
+  let closedByServer = 0;
+  let answered = 0;
+  let reconnects = 0;
+  let stopping = false;
+  const errors: Record<string, number> = {};
+  const hello = encodeHello({ v: 1, name: 'bench-load', interval: cfg.intervalMs, timeout: cfg.timeoutMs });
+
+  const n = Math.min(cfg.n, connectionHeadroom(32));
+  const concurrency = cfg.concurrency ?? 256;
+  const deadline = performance.now() + (cfg.connectDeadlineMs ?? 60_000);
+  const t0 = performance.now();
+  let started = 0;
+  let connected = 0;
+  let failed = 0;
+
+  const openOne = (): Promise<void> =>
+    new Promise((resolve) => {
+      const socket = connect({ host: HOST, port: cfg.port });
+      const peer: Peer = { socket, frozen: false, frozenAt: 0, closedAt: 0, onClosed: null };
+      let isConnected = false;
+      socket.setNoDelay(true);
+      socket.on('error', (err: NodeJS.ErrnoException) => {
+        errors[err.code ?? 'error'] = (errors[err.code ?? 'error'] ?? 0) + 1;
+      });
+      const closed = (): void => {
+        if (peer.closedAt) return;
+        peer.closedAt = performance.now();
+        if (peers.delete(peer) && !stopping) {
+          closedByServer++;
+          if (cfg.reconnect) {
+            reconnects++;
+            void openOne();
+          }
+        }
+        peer.onClosed?.();
+      };
+      socket.on('end', () => {
+        closed();
+        socket.destroy();
+      });
+      socket.on('close', () => {
+        closed();
+        if (!isConnected) {
+          failed++;
+          resolve();
+        }
+      });
+      socket.once('connect', () => {
+        isConnected = true;
+        connected++;
+        peers.add(peer);
+        attach(peer);
+        // A framed server greets with HELLO as soon as it accepts: waiting for it bounds
+        // the accept queue by `concurrency` (a starved server otherwise overflows its
+        // backlog and SYN retransmit back-off stretches the ramp to minutes).
+        if (cfg.mode !== 'framed') resolve();
+        else {
+          const t = setTimeout(resolve, 10_000);
+          socket.once('data', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        }
+      });
+    });
+
+  const attach = (peer: Peer): void => {
+    const { socket } = peer;
+    if (cfg.mode === 'text') {
+      const scanner = new PlainScanner();
+      const onToken = (t: 'ping' | 'pong'): void => {
+        if (t === 'ping' && !peer.frozen) {
+          answered++;
+          socket.write(PONG);
+        }
+      };
+      const onData = (): void => {};
+      socket.on('data', (chunk) => scanner.push(chunk, onToken, onData));
+    } else if (cfg.mode === 'framed') {
+      const decoder = new FrameDecoder();
+      const onFrame = (type: number, payload: Uint8Array): void => {
+        if (type === FRAME_PING && !peer.frozen) {
+          answered++;
+          socket.write(encodePong(payload));
+        }
+      };
+      socket.write(hello);
+      socket.on('data', (chunk) => {
+        try {
+          decoder.push(chunk, onFrame);
+        } catch {
+          socket.destroy();
+        }
+      });
+    } else {
+      socket.on('data', (chunk) => {
+        if (peer.frozen) return;
+        answered++;
+        socket.write(chunk);
+      });
+    }
+  };
+
+  // Bounded ramp: at most `concurrency` connects in flight, stop at n or at the deadline.
+  const workers: Promise<void>[] = [];
+  for (let w = 0; w < concurrency; w++) {
+    workers.push(
+      (async () => {
+        while (started < n && performance.now() < deadline) {
+          started++;
+          await openOne();
+        }
+      })(),
+    );
+  }
+  await Promise.all(workers);
+
+  serveIpc({
+    stats: (): LoadStats => ({ live: peers.size, closedByServer, answered, reconnects }),
+    freeze: (m): Promise<FreezeResult> => {
+      const spreadMs = Number(m.spreadMs ?? 1000);
+      const waitMs = Number(m.waitMs ?? 10_000);
+      const count = Math.min(Number(m.count ?? peers.size), peers.size);
+      const chosen = [...peers].slice(0, count);
+      return new Promise((resolve) => {
+        const detections: number[] = [];
+        let pending = chosen.length;
+        const timers: NodeJS.Timeout[] = [];
+        const finish = (): void => {
+          for (const t of timers) clearTimeout(t);
+          resolve({ frozen: chosen.length, detectionsMs: detections, unclosed: pending });
+        };
+        const guard = setTimeout(finish, spreadMs + waitMs);
+        if (pending === 0) {
+          clearTimeout(guard);
+          finish();
+          return;
+        }
+        for (const peer of chosen) {
+          peer.onClosed = () => {
+            if (!peer.frozen) return; // closed before its freeze: not a detection
+            detections.push(peer.closedAt - peer.frozenAt);
+            if (--pending === 0) {
+              clearTimeout(guard);
+              finish();
+            }
+          };
+          timers.push(
+            setTimeout(() => {
+              peer.frozen = true;
+              peer.frozenAt = performance.now();
+            }, Math.random() * spreadMs),
+          );
+        }
+      });
+    },
+    stop: () => {
+      stopping = true;
+      for (const p of peers) p.socket.destroy();
+      setImmediate(() => process.exit(0));
+      return {};
+    },
+  });
+
+  const ready: LoadReady = {
+    requested: cfg.n,
+    connected,
+    failed,
+    errors,
+    connectMs: performance.now() - t0,
+    fdLimit: fdLimit(),
+  };
+  sendReady(ready as unknown as Record<string, unknown>);
+}
+
+main().catch(sendFatal);
