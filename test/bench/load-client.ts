@@ -1,10 +1,20 @@
 // Load generator, in its own process: opens N connections to the server under test on
 // 127.0.0.1 and answers its heartbeats — 'ping'→'pong' for the text servers, PING→PONG
-// for Heartwire's framed server (HELLO first; it never pings itself), byte echo for the
+// for Heartwire's framed server (HELLO first; it never pings itself; whole-PING chunks are
+// answered in place, as cheaply as the echo peer answers), byte echo for the
 // RTT reference. It can freeze peers (stop answering, keep the socket open and keep
 // reading) and time how long the server takes to close them.
 import { connect, type Socket } from 'node:net';
-import { encodeHello, encodePong, FRAME_PING, FrameDecoder, PlainScanner } from '../../shared/protocol';
+import {
+  encodeHello,
+  encodePong,
+  FRAME_PING,
+  FRAME_PONG,
+  FrameDecoder,
+  PING_FRAME_BYTES,
+  PING_PAYLOAD_BYTES,
+  PlainScanner,
+} from '../../shared/protocol';
 import { childConfig, sendFatal, sendReady, serveIpc } from './lib/ipc';
 import { connectionHeadroom, fdLimit } from './lib/proc';
 
@@ -57,6 +67,16 @@ interface Peer {
 }
 
 const PONG = Buffer.from('pong');
+
+/** Whether `chunk` is one or more whole PING frames and nothing else. */
+function onlyPings(chunk: Uint8Array): boolean {
+  if (chunk.length === 0 || chunk.length % PING_FRAME_BYTES !== 0) return false;
+  for (let i = 0; i < chunk.length; i += PING_FRAME_BYTES) {
+    if (chunk[i] !== 0 || chunk[i + 1] !== 0 || chunk[i + 2] !== 0 || chunk[i + 3] !== PING_PAYLOAD_BYTES + 1) return false;
+    if (chunk[i + 4] !== FRAME_PING) return false;
+  }
+  return true;
+}
 const HOST = '127.0.0.1';
 
 async function main(): Promise<void> {
@@ -149,7 +169,17 @@ async function main(): Promise<void> {
         }
       };
       socket.write(hello);
-      socket.on('data', (chunk) => {
+      socket.on('data', (chunk: Buffer) => {
+        // Fast path, as cheap as the echo peer's (the RTT comparison must not charge
+        // Heartwire for a slower peer): a chunk of whole PINGs is answered by turning it
+        // into PONGs in place and writing it back.
+        if (decoder.pending === 0 && onlyPings(chunk)) {
+          if (peer.frozen) return;
+          for (let i = 0; i < chunk.length; i += PING_FRAME_BYTES) chunk[i + 4] = FRAME_PONG;
+          answered += chunk.length / PING_FRAME_BYTES;
+          socket.write(chunk);
+          return;
+        }
         try {
           decoder.push(chunk, onFrame);
         } catch {

@@ -1,27 +1,48 @@
-// Heartbeat strips: one tiny canvas per row, painted by ONE painter outside React. Rows
-// register their canvas; on each series change the painter repaints only strips whose peer
-// got new beats, in a single animation frame.
+// Heartbeat strips: one tiny SVG per row (four <path>s, one per beat outcome), updated by
+// ONE painter outside React. Rows register their strip; on each series change the painter
+// rewrites only strips whose peer got new beats, in a single animation frame.
+// Not <canvas>: every canvas is its own compositor layer, and 100 of them in a scrolling
+// table made layerization (PaintArtifactCompositor::Update) the biggest main-thread cost
+// per frame. Colours come from CSS variables, so a theme switch needs no repaint.
 import { memo, useCallback } from 'react';
 import type { AppStore } from '../state/app-store';
 import type { SeriesStore } from '../state/series-store';
-import { cssVar } from '../lib/colors';
 
 export const STRIP_BEATS = 60;
-const CELL = 2; // css px per beat
+const CELL = 2; // px per beat (viewBox units = css px)
+const GAP = 0.5;
 const HEIGHT = 12;
 const PAINT_EVERY_MS = 250;
+/** path index = beat code: 0 empty slot, 1 answered, 2 late, 3 missed */
+const FILLS = ['var(--beat-empty, #ddd)', 'var(--beat-answered, #2e7d32)', 'var(--beat-late, #f9a825)', 'var(--beat-missed, #c62828)'];
 
 interface Entry {
   peerId: string;
   painted: number; // BeatRing.total at last paint
 }
 
+/** The four path `d` strings for a strip: right-aligned, newest beat at the right edge. */
+export function stripPaths(cells: Uint8Array, slots = STRIP_BEATS): [string, string, string, string] {
+  const d = ['', '', '', ''];
+  const offset = slots - cells.length;
+  const w = CELL - GAP;
+  const emptyY = HEIGHT * 0.35;
+  const emptyH = HEIGHT * 0.3;
+  for (let i = 0; i < offset; i++) d[0] += `M${i * CELL} ${emptyY}h${w}v${emptyH}h${-w}z`;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i] >= 1 && cells[i] <= 3 ? cells[i] : 0;
+    const x = (offset + i) * CELL;
+    d[c] += c === 0 ? `M${x} ${emptyY}h${w}v${emptyH}h${-w}z` : `M${x} 0h${w}v${HEIGHT}h${-w}z`;
+  }
+  return d as [string, string, string, string];
+}
+
 class BeatPainter {
-  private readonly canvases = new Map<HTMLCanvasElement, Entry>();
+  private readonly strips = new Map<SVGSVGElement, Entry>();
   private frame = 0;
-  private colors: string[] = [];
   private unsub: (() => void) | undefined;
   private series: SeriesStore | undefined;
+  private lastPaint = 0;
 
   attach(store: AppStore, series: SeriesStore): () => void {
     this.series = series;
@@ -29,32 +50,25 @@ class BeatPainter {
     this.unsub = store.subscribe((s, prev) => {
       if (s.seriesVersion !== prev.seriesVersion) this.schedule();
     });
-    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
-    const onTheme = () => this.repaintAll();
-    mq?.addEventListener('change', onTheme);
     return () => {
       this.unsub?.();
       this.unsub = undefined;
-      mq?.removeEventListener('change', onTheme);
     };
   }
 
-  register(canvas: HTMLCanvasElement, peerId: string): void {
-    this.canvases.set(canvas, { peerId, painted: -1 });
+  register(svg: SVGSVGElement, peerId: string): void {
+    this.strips.set(svg, { peerId, painted: -1 });
     this.schedule();
   }
 
-  unregister(canvas: HTMLCanvasElement): void {
-    this.canvases.delete(canvas);
+  unregister(svg: SVGSVGElement): void {
+    this.strips.delete(svg);
   }
 
   repaintAll(): void {
-    this.colors = [];
-    for (const e of this.canvases.values()) e.painted = -1;
+    for (const e of this.strips.values()) e.painted = -1;
     this.schedule();
   }
-
-  private lastPaint = 0;
 
   /** At most one paint per PAINT_EVERY_MS, in an animation frame. */
   private schedule(): void {
@@ -70,34 +84,17 @@ class BeatPainter {
     this.frame = 0;
     this.lastPaint = performance.now();
     if (!this.series) return;
-    if (this.colors.length === 0) {
-      this.colors = [cssVar('--beat-empty') || '#ddd', cssVar('--beat-answered') || '#2e7d32', cssVar('--beat-late') || '#f9a825', cssVar('--beat-missed') || '#c62828'];
-    }
-    const dpr = window.devicePixelRatio || 1;
-    for (const [canvas, entry] of this.canvases) {
+    for (const [svg, entry] of this.strips) {
       const ring = this.series.beatRing(entry.peerId);
       const total = ring?.total ?? 0;
-      if (total === entry.painted && canvas.width === Math.round(STRIP_BEATS * CELL * dpr)) continue;
+      if (total === entry.painted) continue;
       entry.painted = total;
-      const w = Math.round(STRIP_BEATS * CELL * dpr);
-      const h = Math.round(HEIGHT * dpr);
-      if (canvas.width !== w) canvas.width = w;
-      if (canvas.height !== h) canvas.height = h;
-      const ctx = canvas.getContext('2d');
-      if (!ctx) continue;
-      ctx.clearRect(0, 0, w, h);
       const cells = ring?.last(STRIP_BEATS) ?? new Uint8Array(0);
-      // Right-aligned: the newest beat is always at the right edge.
-      const offset = STRIP_BEATS - cells.length;
-      const cw = CELL * dpr;
-      const gap = dpr >= 2 ? dpr * 0.5 : 0.5;
-      ctx.fillStyle = this.colors[0];
-      for (let i = 0; i < offset; i++) ctx.fillRect(i * cw, h * 0.35, cw - gap, h * 0.3);
-      for (let i = 0; i < cells.length; i++) {
-        ctx.fillStyle = this.colors[cells[i]] ?? this.colors[0];
-        ctx.fillRect((offset + i) * cw, 0, cw - gap, h);
-      }
-      canvas.title = summary(cells);
+      const d = stripPaths(cells);
+      const paths = svg.querySelectorAll('path');
+      for (let i = 0; i < 4 && i < paths.length; i++) if (paths[i].getAttribute('d') !== d[i]) paths[i].setAttribute('d', d[i]);
+      const title = svg.querySelector('title');
+      if (title) title.textContent = summary(cells);
     }
   }
 }
@@ -118,12 +115,19 @@ export const beatPainter = new BeatPainter();
 
 export const BeatStrip = memo(function BeatStrip({ peerId }: { peerId: string }) {
   const ref = useCallback(
-    (el: HTMLCanvasElement | null) => {
+    (el: SVGSVGElement | null) => {
       if (!el) return;
       beatPainter.register(el, peerId);
       return () => beatPainter.unregister(el);
     },
     [peerId],
   );
-  return <canvas ref={ref} className="beat-strip" role="img" aria-label="Recent heartbeats" width={STRIP_BEATS * CELL} height={HEIGHT} />;
+  return (
+    <svg ref={ref} className="beat-strip" role="img" aria-label="Recent heartbeats" viewBox={`0 0 ${STRIP_BEATS * CELL} ${HEIGHT}`} preserveAspectRatio="none" shapeRendering="crispEdges">
+      <title />
+      {FILLS.map((fill, i) => (
+        <path key={i} style={{ fill }} />
+      ))}
+    </svg>
+  );
 });

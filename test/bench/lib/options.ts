@@ -24,6 +24,8 @@ export interface BenchOptions {
   rttDurationS: number;
   /** stall: healthy peers */
   stallPeers: number;
+  /** ui: measured seconds with the default chart selection (heap flatness is judged over it) */
+  uiDurationS: number;
   /** which servers to measure in cost (default all) */
   impls: string[] | null;
   /** write --cpu-prof profiles of the server children here */
@@ -71,6 +73,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     fpPeers: Math.round(num('fp-peers', 50, 30)),
     rttDurationS: num('rtt-duration', 10, 3),
     stallPeers: Math.round(num('stall-peers', 1000, 1000)),
+    uiDurationS: num('ui-duration', 300, 60),
     impls: list('impls'),
     profileDir: profile === undefined ? null : profile === 'true' ? 'test-artifacts/bench-prof' : profile,
     out: flags.get('out') ?? 'bench-results.json',

@@ -1,18 +1,144 @@
-// Scenario 6 — UI throughput in Chromium. Needs the renderer (being written); until it
-// exists this reports "not run yet" rather than a number.
+// Scenario 6 — UI throughput in real Chromium (issue 5). The built renderer (out/renderer,
+// rebuilt if older than its sources) is served on 127.0.0.1 and loaded in Debian's
+// Chromium with a benchmark-only window.heartwire (test/bench/ui/fake-heartwire.ts): 100
+// peers, 3 600 samples each already in history, then one UpdateBatch per 100 ms (every
+// peer changed, one RTT sample and one beat per peer, 3 log events, health).
+// Targets: main-thread time per batch (store + table + chart) p95 ≤ 8 ms; heap flat over
+// 5 minutes (--quick: 60 s, and the table says so). Measured twice: the default chart
+// selection (first 3 peers) for the full duration, then 10 charted peers for a shorter run.
 import type { BenchOptions } from '../lib/options';
-import type { ScenarioResult } from '../lib/report';
-import { rendererAvailable } from '../servers/engine';
+import type { Row, ScenarioResult, Table } from '../lib/report';
+import { verdict } from '../lib/report';
+import { max, mean, percentile } from '../lib/stats';
+import { RENDERER_OUT, ensureRendererBuilt } from '../ui/build';
+import { DEFAULT_FAKE } from '../ui/fake-heartwire';
+import { runUiBench, type HeapPoint, type PhaseResult, type PhaseSpec, type Window } from '../ui/driver';
+import { existsSync } from 'node:fs';
+import { CHROMIUM } from '../ui/driver';
 
-export async function runUi(_o: BenchOptions): Promise<ScenarioResult> {
+export const P95_TARGET_MS = 8;
+/** Heap rule: growth over the run (least-squares fit × duration) ≤ max(2 MiB, 5 % of the start). */
+export const HEAP_ABS_BYTES = 2 * 1024 * 1024;
+export const HEAP_REL = 0.05;
+
+const TITLE = 'UI throughput in Chromium';
+
+/** Least-squares slope of used heap, bytes per second. */
+export function heapSlope(points: readonly HeapPoint[]): number | null {
+  if (points.length < 2) return null;
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.s, 0) / n;
+  const my = points.reduce((a, p) => a + p.usedBytes, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.s - mx) * (p.usedBytes - my);
+    den += (p.s - mx) ** 2;
+  }
+  return den > 0 ? num / den : null;
+}
+
+export interface HeapVerdict {
+  startBytes: number;
+  endBytes: number;
+  slopeKiBPerMin: number | null;
+  fittedGrowthBytes: number | null;
+  allowedBytes: number;
+  pass: boolean | null;
+}
+
+export function judgeHeap(points: readonly HeapPoint[]): HeapVerdict {
+  const start = points[0]?.usedBytes ?? 0;
+  const end = points[points.length - 1]?.usedBytes ?? 0;
+  const slope = heapSlope(points);
+  const span = points.length > 1 ? points[points.length - 1].s - points[0].s : 0;
+  const fitted = slope === null ? null : slope * span;
+  const allowed = Math.max(HEAP_ABS_BYTES, HEAP_REL * start);
   return {
-    id: 'ui',
-    title: 'UI throughput in Chromium',
-    status: 'not-run',
-    reason: rendererAvailable()
-      ? 'not run yet: the renderer exists but this harness has no Chromium driver for it yet'
-      : 'not run yet: renderer/ does not exist yet',
-    params: {},
-    tables: [],
+    startBytes: start,
+    endBytes: end,
+    slopeKiBPerMin: slope === null ? null : (slope * 60) / 1024,
+    fittedGrowthBytes: fitted,
+    allowedBytes: allowed,
+    pass: fitted === null ? null : fitted <= allowed,
   };
+}
+
+const pick = (ws: readonly Window[], k: keyof Window) => ws.map((w) => w[k]);
+
+function phaseTable(r: PhaseResult, o: BenchOptions, heapVerdict: boolean): Table {
+  const task = pick(r.windows, 'taskMs');
+  const p95 = percentile(task, 95);
+  const col = r.label;
+  const v = (x: number | null): Record<string, number | null> => ({ [col]: x });
+  const h = judgeHeap(r.heap);
+  const MiB = 1024 * 1024;
+  const rows: Row[] = [
+    { figure: 'batches measured', unit: '', values: v(r.batches), note: `${(r.batches / r.wallS).toFixed(2)} batches/s over ${r.wallS.toFixed(0)} s; ${r.lateTicks} late ticks; ${r.delivered} batches delivered to the app in total` },
+    { figure: 'main-thread time per batch p50', unit: 'ms', values: v(percentile(task, 50)) },
+    { figure: 'main-thread time per batch p95', unit: 'ms', values: v(p95), target: `≤ ${P95_TARGET_MS}`, verdict: verdict(p95 === null ? null : p95 <= P95_TARGET_MS) },
+    { figure: 'main-thread time per batch max', unit: 'ms', values: v(max(task)) },
+    { figure: 'main-thread busy (mean per 100 ms)', unit: 'ms', values: v(mean(task)) },
+    { figure: '  script p50 / p95', unit: 'ms', values: v(percentile(pick(r.windows, 'scriptMs'), 50)), note: `script p95 ${fmt2(percentile(pick(r.windows, 'scriptMs'), 95))} ms` },
+    { figure: '  layout p50 / p95', unit: 'ms', values: v(percentile(pick(r.windows, 'layoutMs'), 50)), note: `layout p95 ${fmt2(percentile(pick(r.windows, 'layoutMs'), 95))} ms` },
+    { figure: '  style recalc p50 / p95', unit: 'ms', values: v(percentile(pick(r.windows, 'styleMs'), 50)), note: `style p95 ${fmt2(percentile(pick(r.windows, 'styleMs'), 95))} ms` },
+    {
+      figure: '  other (paint, GC, tasks) p50',
+      unit: 'ms',
+      values: v(percentile(r.windows.map((w) => Math.max(0, w.taskMs - w.scriptMs - w.layoutMs - w.styleMs)), 50)),
+    },
+    { figure: 'idle window, no batch (harness + timers) p50', unit: 'ms', values: v(percentile(pick(r.idle, 'taskMs'), 50)), note: 'included in every figure above; not subtracted' },
+    { figure: 'JS heap after GC, start', unit: 'MiB', values: v(h.startBytes / MiB) },
+    { figure: 'JS heap after GC, end', unit: 'MiB', values: v(h.endBytes / MiB), note: r.heap.map((p) => `${p.s.toFixed(0)}s ${(p.usedBytes / MiB).toFixed(2)}`).join(', ') },
+    {
+      figure: `heap slope over ${r.wallS.toFixed(0)} s`,
+      unit: 'KiB/min',
+      values: v(h.slopeKiBPerMin),
+      target: heapVerdict ? `growth ≤ ${(h.allowedBytes / MiB).toFixed(1)} MiB` : 'report',
+      verdict: heapVerdict ? verdict(h.pass) : undefined,
+      note: `fitted growth ${h.fittedGrowthBytes === null ? '—' : ((h.fittedGrowthBytes / MiB).toFixed(2) + ' MiB')}; rule: least-squares growth over the run ≤ max(2 MiB, 5 % of the start heap)${o.quick ? '; --quick: measured over ' + r.wallS.toFixed(0) + ' s, not 5 min' : ''}`,
+    },
+    { figure: 'DOM nodes start → end', unit: '', values: v(r.heap[r.heap.length - 1]?.nodes ?? null), note: `${r.heap[0]?.nodes} → ${r.heap[r.heap.length - 1]?.nodes}; JS listeners ${r.heap[0]?.jsListeners} → ${r.heap[r.heap.length - 1]?.jsListeners}` },
+  ];
+  const notes = [
+    `${r.chartLabel}, following live (1 min window, not paused): ${r.following ? 'yes' : 'NO'}; peer table updated during the run: ${r.tableUpdated ? 'yes' : 'NO'}`,
+  ];
+  if (r.profile) {
+    notes.push(`CPU profile (${(r.profile.totalMs / 1000).toFixed(1)} s of samples, excl. idle): ${r.profile.file}`);
+    for (const t of r.profile.top.slice(0, 10)) notes.push(`  ${t.pct.toFixed(1).padStart(5)} %  ${t.selfMs.toFixed(0).padStart(6)} ms  ${t.fn}  ${t.where}`);
+  }
+  return { title: `${r.label}: ${r.chartLabel}, ${DEFAULT_FAKE.peers} peers, 1 batch / ${DEFAULT_FAKE.batchMs} ms, ${DEFAULT_FAKE.history} samples/peer`, columns: [col], rows, notes };
+}
+
+const fmt2 = (x: number | null) => (x === null ? '—' : x.toFixed(2));
+
+export async function runUi(o: BenchOptions, log: (s: string) => void = () => undefined): Promise<ScenarioResult> {
+  const longS = o.uiDurationS;
+  const shortS = Math.max(30, Math.round(longS / 2.5));
+  const params = {
+    peers: DEFAULT_FAKE.peers,
+    batchMs: DEFAULT_FAKE.batchMs,
+    historyPerPeer: DEFAULT_FAKE.history,
+    eventsPerBatch: DEFAULT_FAKE.eventsPerBatch,
+    durationS: { default3: longS, charted10: shortS },
+    quick: o.quick,
+  };
+  const base = { id: 'ui', title: TITLE, params };
+  if (!existsSync(CHROMIUM)) return { ...base, status: 'not-run', reason: `${CHROMIUM} not found (Debian's chromium package)`, tables: [] };
+  const built = await ensureRendererBuilt(log);
+  log(`ui: renderer: ${built}`);
+  // A CPU profile is taken after the measured run when asked (--profile) or when p95 misses.
+  const profileDir = o.profileDir ?? 'test-artifacts/bench-prof';
+  const specs: PhaseSpec[] = [
+    { label: 'default', charted: 3, warmupS: o.quick ? 5 : 10, durationS: longS, heapPoints: 6, profileS: 10, profileDir, profileAlways: o.profileDir !== null },
+    { label: '10 charted', charted: 10, warmupS: 5, durationS: shortS, heapPoints: 4, profileS: 10, profileDir, profileAlways: o.profileDir !== null },
+  ];
+  const run = await runUiBench(RENDERER_OUT, specs, log, DEFAULT_FAKE, P95_TARGET_MS);
+  const tables = run.phases.map((r, i) => phaseTable(r, o, i === 0));
+  tables[0].notes = [
+    `Chromium ${run.browserVersion} headless (--disable-gpu), viewport 1440×900; main-thread time = Performance.getMetrics TaskDuration delta per batch window (push → 2 rAF → read), contiguous windows`,
+    ...(o.quick ? [`--quick: the heap is judged over ${longS} s instead of 5 minutes`] : []),
+    ...(tables[0].notes ?? []),
+  ];
+  return { ...base, status: 'ok', params: { ...params, browser: run.browserVersion, raw: run.phases.map((p) => ({ ...p, windows: undefined, idle: undefined, taskMs: p.windows.map((w) => +w.taskMs.toFixed(3)) })) }, tables };
 }
