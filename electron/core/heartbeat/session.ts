@@ -186,7 +186,7 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     try {
       socket.setNoDelay(true);
       // Backstop for a silent dead peer if heartbeats are stopped by a fault.
-      if (!process.env.NOKA) socket.setKeepAlive(true, opts.timeoutMs);
+      socket.setKeepAlive(true, opts.timeoutMs);
     } catch {
       // socket already gone: the 'close' handler reports it
     }
