@@ -206,8 +206,7 @@ describe('heartwire web in Chromium (demo)', () => {
     await dialog.waitFor({ timeout: 2_000 });
     await dialog.getByLabel('Latency (ms)', { exact: true }).fill('100');
     await dialog.getByLabel('Jitter (ms)', { exact: true }).fill('0');
-    // (getByLabel would also read the option texts inside the <label>: use the accessible name.)
-    await dialog.getByRole('combobox', { name: 'Direction', exact: true }).selectOption('both');
+    await dialog.getByLabel('Direction', { exact: true }).selectOption('both');
     await page.screenshot({ path: artifactPath('throttle-dialog.png') });
     await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 3_000 });

@@ -1,5 +1,5 @@
 // Drop heartbeats: received PINGs/PONGs are discarded with this probability.
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { PeerInfo } from '../../../shared/contract';
 import { useServices } from '../context';
 import { withDropProbability } from '../lib/faults';
@@ -12,6 +12,7 @@ export function DropDialog({ peer, onClose }: { peer: PeerInfo; onClose(): void 
   const [value, setValue] = useState(String(peer.faults.dropHeartbeats?.probability ?? 0.2));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const id = useId();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -37,11 +38,14 @@ export function DropDialog({ peer, onClose }: { peer: PeerInfo; onClose(): void 
     <Modal title={`Drop heartbeats — ${peer.name}`} onClose={onClose}>
       <form onSubmit={submit} aria-label="Drop heartbeats" noValidate>
         <div className="form-grid one">
-          <label>
-            Drop probability (0–1)
-            <input inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} autoFocus />
-            <span className="hint">Received PINGs/PONGs are dropped with this probability; 0 stops dropping.</span>
-          </label>
+          {/* The hint is a description, not part of the field's accessible name. */}
+          <div className="field">
+            <label htmlFor={`${id}-p`}>Drop probability (0–1)</label>
+            <input id={`${id}-p`} inputMode="decimal" aria-describedby={`${id}-hint`} value={value} onChange={(e) => setValue(e.target.value)} autoFocus />
+            <span id={`${id}-hint`} className="hint">
+              Received PINGs/PONGs are dropped with this probability; 0 stops dropping.
+            </span>
+          </div>
         </div>
         <FormError error={error} />
         <div className="modal-actions">

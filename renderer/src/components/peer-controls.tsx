@@ -4,7 +4,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { KillMode, PeerInfo } from '../../../shared/contract';
 import { useApp, useUi } from '../context';
-import { describeFaults, fmtDuration, hasFaults } from '../lib/format';
+import { useNow } from '../hooks/use-now';
+import { describeFaults, fmtClock, fmtDuration, hasFaults } from '../lib/format';
+import { describeLastClose, lastCloseOf, latestCloseEvent, type LastClose } from '../lib/last-close';
 import { usePeerActions } from '../peer-actions';
 import { uiStore } from '../state/ui-store';
 import { DropDialog } from './drop-dialog';
@@ -37,6 +39,8 @@ export function PeerControls() {
 
 function PeerSummary({ peer: p }: { peer: PeerInfo }) {
   const since = p.stats.connectedSince;
+  const closeEvent = useApp((s) => latestCloseEvent(s.events, p.id));
+  const lastClose = lastCloseOf(p, closeEvent);
   return (
     <div className="peer-summary">
       <div className="panel-head">
@@ -58,6 +62,8 @@ function PeerSummary({ peer: p }: { peer: PeerInfo }) {
         </dd>
         <dt>Up for</dt>
         <dd>{since ? <UpFor since={since} /> : '–'}</dd>
+        <dt>Last close</dt>
+        <dd className={lastClose ? undefined : 'muted'}>{lastClose ? <LastCloseText close={lastClose} /> : 'none'}</dd>
         <dt>Faults</dt>
         <dd className={hasFaults(p.faults) ? 'faulty' : 'muted'}>{describeFaults(p.faults) || 'none'}</dd>
       </dl>
@@ -66,12 +72,14 @@ function PeerSummary({ peer: p }: { peer: PeerInfo }) {
 }
 
 function UpFor({ since }: { since: number }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
-  return <>{fmtDuration(now - since)}</>;
+  // The clock ticks once a second, so right after a reconnect it is older than `since`.
+  const now = useNow(1000);
+  return <>{fmtDuration(Math.max(now, since) - since)}</>;
+}
+
+function LastCloseText({ close }: { close: LastClose }) {
+  const now = useNow(1000);
+  return <span title={close.t === undefined ? undefined : fmtClock(close.t)}>{describeLastClose(close, Math.max(now, close.t ?? now))}</span>;
 }
 
 function ControlButtons({ peer }: { peer: PeerInfo }) {

@@ -6,7 +6,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useApp, useServices, useUi } from '../context';
 import { useColorScheme } from '../hooks/use-color-scheme';
-import { RANGE_MS, buildColumns, downIntervals, faultMarkers, type DownInterval, type FaultMarker } from '../lib/chart-data';
+import { RANGE_MS, buildColumns, downIntervals, faultMarkers, stackLabels, type DownInterval, type FaultMarker } from '../lib/chart-data';
 import { cssVar, seriesColor } from '../lib/colors';
 import { fmtClock, fmtMs } from '../lib/format';
 import { uiStore } from '../state/ui-store';
@@ -26,6 +26,7 @@ interface Theme {
   markerCleared: string;
   markerKilled: string;
   band: string;
+  labelBg: string;
   font: string;
 }
 
@@ -38,6 +39,7 @@ function readTheme(): Theme {
     markerCleared: cssVar('--chart-marker-cleared') || '#2e7d32',
     markerKilled: cssVar('--chart-marker-killed') || '#c62828',
     band: cssVar('--chart-band') || 'rgba(80,120,220,.15)',
+    labelBg: cssVar('--panel') || '#fff',
     font: `10px ${cssVar('--font-ui') || 'sans-serif'}`,
   };
 }
@@ -96,7 +98,8 @@ export function RttChart() {
         y: { auto: true, range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 10] },
       },
       axes: [
-        { ...axisCommon, space: 70, values: (_u, splits) => timeTicks(splits) },
+        // size: uPlot's default x axis (50 px) leaves a blank band above the legend.
+        { ...axisCommon, space: 70, size: 30, values: (_u, splits) => timeTicks(splits) },
         { ...axisCommon, size: 52, label: 'RTT (ms)', labelSize: 14, labelFont: theme.font },
       ],
       series: [{ label: 'Time', value: (_u, v) => (v == null ? '–' : fmtClock(v)) }, ...peerSeries, ...bandSeries],
@@ -240,10 +243,14 @@ function drawOverlay(u: uPlot, o: Overlay, theme: Theme): void {
     ctx.fillStyle = o.colors.get(d.peer) ?? theme.markerKilled;
     ctx.fillRect(x0, top + height - 3 * dpr, Math.max(1, x1 - x0), 3 * dpr);
   }
-  // Fault markers: dashed verticals with a short label, labels thinned when crowded.
+  // Fault markers: dashed verticals. Labels of nearby markers (e.g. two faults set at the
+  // same moment) are stacked in rows instead of hiding each other.
   ctx.font = theme.font.replace(/^(\d+)px/, (_m, n) => `${Number(n) * dpr}px`);
   ctx.textBaseline = 'top';
-  let lastLabelX = -Infinity;
+  ctx.textAlign = 'left'; // uPlot leaves its last axis alignment on the context
+  const pad = 3 * dpr;
+  const rowH = 12 * dpr;
+  const labels: { x: number; text: string; color: string; w: number; from: number; to: number }[] = [];
   for (const m of o.markers) {
     if (m.t < xMin || m.t > xMax) continue;
     const x = Math.round(px(m.t)) + 0.5;
@@ -255,11 +262,25 @@ function drawOverlay(u: uPlot, o: Overlay, theme: Theme): void {
     ctx.moveTo(x, top);
     ctx.lineTo(x, top + height);
     ctx.stroke();
-    if (x - lastLabelX > 90 * dpr) {
-      ctx.fillStyle = color;
-      ctx.fillText(m.label.length > 28 ? `${m.label.slice(0, 27)}…` : m.label, x + 3 * dpr, top + 2 * dpr);
-      lastLabelX = x;
-    }
+    const text = m.label.length > 28 ? `${m.label.slice(0, 27)}…` : m.label;
+    const w = ctx.measureText(text).width;
+    // Right of the line, or left of it when it would run off the plot.
+    const from = x + pad + w <= left + width ? x + pad : x - pad - w;
+    labels.push({ x, text, color, w, from, to: from + w });
   }
+  const maxRows = Math.max(1, Math.min(4, Math.floor(height / (rowH * 3))));
+  const rows = stackLabels(labels, maxRows, 6 * dpr);
+  labels.forEach((l, i) => {
+    const row = rows[i];
+    if (row === null) return;
+    const y = top + 2 * dpr + row * rowH;
+    // A backing so labels stay readable over the lines they cross.
+    ctx.globalAlpha = 0.8;
+    ctx.fillStyle = theme.labelBg;
+    ctx.fillRect(l.from - dpr, y - dpr, l.w + 2 * dpr, rowH - dpr);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = l.color;
+    ctx.fillText(l.text, l.from, y);
+  });
   ctx.restore();
 }

@@ -1,6 +1,6 @@
 // Throttle: latency ± jitter, bandwidth and direction, with named link presets. The new
 // values are merged into the peer's current faults (setFaults replaces the set).
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { Direction, PeerInfo } from '../../../shared/contract';
 import { useServices } from '../context';
 import { applyThrottle } from '../lib/faults';
@@ -21,6 +21,7 @@ export function ThrottleDialog({ peer, onClose }: { peer: PeerInfo; onClose(): v
   const [preset, setPreset] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const id = useId();
 
   const pickPreset = (p: ThrottlePreset) => {
     setLatency(String(p.latencyMs));
@@ -87,24 +88,37 @@ export function ThrottleDialog({ peer, onClose }: { peer: PeerInfo; onClose(): v
             Jitter (ms)
             <input inputMode="numeric" value={jitter} onChange={(e) => setJitter(e.target.value)} />
           </label>
-          <label>
-            Bandwidth (bytes/s)
-            <input inputMode="numeric" placeholder="unlimited" value={bandwidth} onChange={(e) => setBandwidth(e.target.value)} />
-            <span className="hint">{bandwidth.trim() && Number.isFinite(rate) && rate > 0 ? `= ${fmtRate(rate)}` : 'blank = unlimited'}</span>
-          </label>
-          <label>
-            Direction
-            <select value={direction} onChange={(e) => setDirection(e.target.value as Direction)}>
+          {/* Hints sit outside the <label> (aria-describedby), so the accessible names are the labels alone. */}
+          <div className="field">
+            <label htmlFor={`${id}-bw`}>Bandwidth (bytes/s)</label>
+            <input
+              id={`${id}-bw`}
+              inputMode="numeric"
+              placeholder="unlimited"
+              aria-describedby={`${id}-bw-hint`}
+              value={bandwidth}
+              onChange={(e) => setBandwidth(e.target.value)}
+            />
+            <span id={`${id}-bw-hint`} className="hint">
+              {bandwidth.trim() && Number.isFinite(rate) && rate > 0 ? `= ${fmtRate(rate)}` : 'blank = unlimited'}
+            </span>
+          </div>
+          <div className="field">
+            {/* Not wrapping the <select>: its option texts would join the accessible name. */}
+            <label htmlFor={`${id}-dir`}>Direction</label>
+            <select id={`${id}-dir`} value={direction} onChange={(e) => setDirection(e.target.value as Direction)}>
               <option value="both">both</option>
               <option value="in">in</option>
               <option value="out">out</option>
             </select>
-          </label>
-          <label>
-            Heartbeat drop probability
-            <input inputMode="decimal" value={drop} onChange={(e) => setDrop(e.target.value)} />
-            <span className="hint">0–1, e.g. 0.1 = 10 %</span>
-          </label>
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-drop`}>Heartbeat drop probability</label>
+            <input id={`${id}-drop`} inputMode="decimal" aria-describedby={`${id}-drop-hint`} value={drop} onChange={(e) => setDrop(e.target.value)} />
+            <span id={`${id}-drop-hint`} className="hint">
+              0–1, e.g. 0.1 = 10 %
+            </span>
+          </div>
         </div>
         <FormError error={error} />
         <div className="modal-actions">

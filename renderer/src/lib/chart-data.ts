@@ -177,3 +177,28 @@ export function faultMarkers(events: readonly LogEvent[], peers: ReadonlySet<str
 
 export type TimeRange = '1m' | '10m' | 'all';
 export const RANGE_MS: Record<TimeRange, number> = { '1m': 60_000, '10m': 600_000, all: Infinity };
+
+/** A label's horizontal extent in px: [from, to). */
+export interface LabelSpan {
+  from: number;
+  to: number;
+}
+
+/**
+ * Stacks marker labels: each gets the top-most row (0 = top) where it overlaps no label
+ * already placed, so markers at the same moment show all their labels one under another.
+ * null = no free row among `maxRows` (the marker line is still drawn).
+ */
+export function stackLabels(spans: readonly LabelSpan[], maxRows: number, gap = 4): (number | null)[] {
+  const rows: LabelSpan[][] = [];
+  return spans.map((s) => {
+    for (let r = 0; r < maxRows; r++) {
+      const row = (rows[r] ??= []);
+      if (row.every((o) => s.to + gap <= o.from || s.from >= o.to + gap)) {
+        row.push(s);
+        return r;
+      }
+    }
+    return null;
+  });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerState } from '../../../shared/contract';
-import { buildColumns, downIntervals, faultMarkers, quantileSorted, rollingBand } from '../../../renderer/src/lib/chart-data';
+import { buildColumns, downIntervals, faultMarkers, quantileSorted, rollingBand, stackLabels } from '../../../renderer/src/lib/chart-data';
 import { SeriesStore } from '../../../renderer/src/state/series-store';
 import { event } from './fixtures';
 
@@ -68,5 +68,31 @@ describe('overlays', () => {
       { peer: 'a', t: 40, kind: 'cleared', label: 'cleared' },
       { peer: 'a', t: 50, kind: 'cleared', label: 'cleared' },
     ]);
+  });
+});
+
+describe('marker labels', () => {
+  it('stacks labels of markers at the same moment instead of hiding one', () => {
+    const rows = stackLabels(
+      [
+        { from: 100, to: 180 }, // drop 20% beats
+        { from: 100, to: 190 }, // latency 40±15ms, same instant
+        { from: 150, to: 200 }, // overlaps both
+        { from: 300, to: 340 }, // clear of everything: back on top
+      ],
+      4,
+    );
+    expect(rows).toEqual([0, 1, 2, 0]);
+  });
+
+  it('keeps a gap between labels in a row and gives up past maxRows', () => {
+    expect(stackLabels([{ from: 0, to: 50 }, { from: 52, to: 90 }], 2, 4)).toEqual([0, 1]);
+    expect(stackLabels([{ from: 0, to: 50 }, { from: 54, to: 90 }], 2, 4)).toEqual([0, 0]);
+    expect(stackLabels([{ from: 0, to: 10 }, { from: 0, to: 10 }, { from: 0, to: 10 }], 2)).toEqual([0, 1, null]);
+  });
+
+  it('places a label flipped left of its line by its real extent', () => {
+    // A label drawn to the left (from < its line) must still collide with one to its left.
+    expect(stackLabels([{ from: 800, to: 880 }, { from: 820, to: 896 }], 3)).toEqual([0, 1]);
   });
 });

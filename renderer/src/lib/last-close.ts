@@ -1,0 +1,58 @@
+// The last close of each peer: its reason and when. PeerInfo.closeReason keeps the reason
+// of an outbound peer after it reconnected, but not the time; the event log has both.
+import type { CloseReason, LogEvent, PeerInfo } from '../../../shared/contract';
+import { fmtClock, fmtDuration } from './format';
+
+export interface LastClose {
+  reason: CloseReason | undefined;
+  /** epoch ms of the latest `closed` event, undefined when the log no longer holds it */
+  t: number | undefined;
+}
+
+/** Latest `closed` event per peer id. `events` may be in any order. */
+export function lastCloseTimes(events: readonly LogEvent[]): Map<string, { reason: CloseReason | undefined; t: number; seq: number }> {
+  const out = new Map<string, { reason: CloseReason | undefined; t: number; seq: number }>();
+  for (const e of events) {
+    if (e.type !== 'closed' || !e.peer) continue;
+    const prev = out.get(e.peer);
+    if (!prev || e.seq > prev.seq) out.set(e.peer, { reason: e.reason, t: e.t, seq: e.seq });
+  }
+  return out;
+}
+
+/**
+ * The peer's last close, or null when it never closed. The log is bounded and drops its
+ * oldest events first, so a logged close is never older than peer.closeReason: prefer it,
+ * and fall back to the reason alone (time unknown).
+ */
+export function lastCloseOf(peer: Pick<PeerInfo, 'closeReason'>, logged: { reason?: CloseReason; t: number } | undefined): LastClose | null {
+  if (logged) return { reason: logged.reason ?? peer.closeReason, t: logged.t };
+  return peer.closeReason ? { reason: peer.closeReason, t: undefined } : null;
+}
+
+/** "killed-rst 12s ago" (or "killed-rst" when the time is unknown). */
+export function describeLastClose(c: LastClose, now: number): string {
+  const reason = c.reason ?? 'closed';
+  if (c.t === undefined) return reason;
+  return `${reason} ${fmtAgo(now - c.t)}`;
+}
+
+/** "last close: killed-rst 12s ago (14:03:27.512)", for tooltips. */
+export function lastCloseTitle(c: LastClose, now: number): string {
+  return `last close: ${describeLastClose(c, now)}${c.t === undefined ? '' : ` (${fmtClock(c.t)})`}`;
+}
+
+/** "12s ago"; a clock slightly behind the event reads "just now", never negative. */
+export function fmtAgo(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  return ms < 1000 ? 'just now' : `${fmtDuration(ms)} ago`;
+}
+
+/** The newest `closed` event of one peer (events newest first, as the store keeps them). */
+export function latestCloseEvent(events: readonly LogEvent[], peerId: string): LogEvent | undefined {
+  let best: LogEvent | undefined;
+  for (const e of events) {
+    if (e.type === 'closed' && e.peer === peerId && (!best || e.seq > best.seq)) best = e;
+  }
+  return best;
+}
