@@ -12,7 +12,7 @@ import type {
 import { CommandFailure } from '../../../shared/command-failure';
 import { asCommandError } from './to-failure';
 import { backoffDelay } from './backoff';
-import { Listeners, type ConnectionInfo, type Transport } from './transport';
+import { TransportBase } from './transport';
 
 /** The part of the DOM WebSocket we use, so tests can inject a fake. */
 export interface WebSocketLike {
@@ -52,13 +52,9 @@ type ServerMessage =
   | { type: 'update'; batch: UpdateBatch }
   | { type: 'result'; id: number | null; outcome: CommandOutcome<CommandName> };
 
-export class BrowserTransport implements Transport {
+export class BrowserTransport extends TransportBase {
   readonly kind = 'browser' as const;
-  private readonly updates = new Listeners<UpdateBatch>();
-  private readonly snapshots = new Listeners<Snapshot>();
-  private readonly connections = new Listeners<ConnectionInfo>();
   private readonly pending = new Map<number, Pending>();
-  private info: ConnectionInfo = { status: 'connecting' };
   private socket: WebSocketLike | undefined;
   private nextId = 1;
   private attempt = 0;
@@ -69,11 +65,8 @@ export class BrowserTransport implements Transport {
   private readonly createSocket: WebSocketFactory;
 
   constructor(private readonly opts: BrowserTransportOptions) {
+    super();
     this.createSocket = opts.createSocket ?? ((url) => new WebSocket(url) as unknown as WebSocketLike);
-  }
-
-  get connection(): ConnectionInfo {
-    return this.info;
   }
 
   start(): void {
@@ -167,11 +160,6 @@ export class BrowserTransport implements Transport {
     }
   }
 
-  private setInfo(info: ConnectionInfo): void {
-    this.info = info;
-    this.connections.emit(info);
-  }
-
   call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
     const ws = this.socket;
     if (!ws || ws.readyState !== OPEN) {
@@ -193,22 +181,6 @@ export class BrowserTransport implements Transport {
     });
   }
 
-  getSnapshot(): Promise<Snapshot> {
-    return this.call('getSnapshot', {});
-  }
-
-  onUpdate(listener: (batch: UpdateBatch) => void): () => void {
-    return this.updates.add(listener);
-  }
-
-  onSnapshot(listener: (snapshot: Snapshot) => void): () => void {
-    return this.snapshots.add(listener);
-  }
-
-  onConnection(listener: (info: ConnectionInfo) => void): () => void {
-    return this.connections.add(listener);
-  }
-
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -223,9 +195,7 @@ export class BrowserTransport implements Transport {
       // already closing
     }
     this.setInfo({ status: 'disconnected', detail: 'closed' });
-    this.updates.clear();
-    this.snapshots.clear();
-    this.connections.clear();
+    this.clearListeners();
   }
 }
 

@@ -6,11 +6,9 @@ import type {
   CommandName,
   CommandResult,
   HeartwireApi,
-  Snapshot,
-  UpdateBatch,
 } from '../../../shared/contract';
 import { toCommandFailure } from './to-failure';
-import { Listeners, type ConnectionInfo, type Transport } from './transport';
+import { TransportBase } from './transport';
 import { backoffDelay } from './backoff';
 
 export interface ElectronTransportOptions {
@@ -18,12 +16,8 @@ export interface ElectronTransportOptions {
   retryCapMs?: number;
 }
 
-export class ElectronTransport implements Transport {
+export class ElectronTransport extends TransportBase {
   readonly kind = 'electron' as const;
-  private readonly updates = new Listeners<UpdateBatch>();
-  private readonly snapshots = new Listeners<Snapshot>();
-  private readonly connections = new Listeners<ConnectionInfo>();
-  private info: ConnectionInfo = { status: 'connecting' };
   private unsubscribe: (() => void) | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private attempt = 0;
@@ -32,10 +26,8 @@ export class ElectronTransport implements Transport {
   constructor(
     private readonly api: HeartwireApi,
     private readonly opts: ElectronTransportOptions = {},
-  ) {}
-
-  get connection(): ConnectionInfo {
-    return this.info;
+  ) {
+    super();
   }
 
   start(): void {
@@ -60,11 +52,6 @@ export class ElectronTransport implements Transport {
     }
   }
 
-  private setInfo(info: ConnectionInfo): void {
-    this.info = info;
-    this.connections.emit(info);
-  }
-
   async call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
     const fn = this.api[name] as unknown as ((a: CommandArgs<K>) => Promise<CommandResult<K>>) | undefined;
     if (typeof fn !== 'function') throw toCommandFailure({ kind: 'invalid', message: `unknown command ${name}`, field: 'command' });
@@ -75,29 +62,11 @@ export class ElectronTransport implements Transport {
     }
   }
 
-  getSnapshot(): Promise<Snapshot> {
-    return this.call('getSnapshot', {});
-  }
-
-  onUpdate(listener: (batch: UpdateBatch) => void): () => void {
-    return this.updates.add(listener);
-  }
-
-  onSnapshot(listener: (snapshot: Snapshot) => void): () => void {
-    return this.snapshots.add(listener);
-  }
-
-  onConnection(listener: (info: ConnectionInfo) => void): () => void {
-    return this.connections.add(listener);
-  }
-
   close(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    this.updates.clear();
-    this.snapshots.clear();
-    this.connections.clear();
+    this.clearListeners();
   }
 }

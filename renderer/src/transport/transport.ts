@@ -59,3 +59,47 @@ export class Listeners<T> {
     return this.set.size;
   }
 }
+
+/** What every transport shares: its listener sets, connection state and snapshot fetch. */
+export abstract class TransportBase implements Transport {
+  abstract readonly kind: TransportKind;
+  protected readonly updates = new Listeners<UpdateBatch>();
+  protected readonly snapshots = new Listeners<Snapshot>();
+  protected readonly connections = new Listeners<ConnectionInfo>();
+  private info: ConnectionInfo = { status: 'connecting' };
+
+  abstract call<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<CommandResult<K>>;
+  abstract start(): void;
+  abstract close(): void;
+
+  get connection(): ConnectionInfo {
+    return this.info;
+  }
+
+  getSnapshot(): Promise<Snapshot> {
+    return this.call('getSnapshot', {});
+  }
+
+  onUpdate(listener: (batch: UpdateBatch) => void): () => void {
+    return this.updates.add(listener);
+  }
+
+  onSnapshot(listener: (snapshot: Snapshot) => void): () => void {
+    return this.snapshots.add(listener);
+  }
+
+  onConnection(listener: (info: ConnectionInfo) => void): () => void {
+    return this.connections.add(listener);
+  }
+
+  protected setInfo(info: ConnectionInfo): void {
+    this.info = info;
+    this.connections.emit(info);
+  }
+
+  protected clearListeners(): void {
+    this.updates.clear();
+    this.snapshots.clear();
+    this.connections.clear();
+  }
+}
