@@ -6,15 +6,15 @@
 // Targets: main-thread time per batch (store + table + chart) p95 ≤ 8 ms; heap flat over
 // 5 minutes (--quick: 60 s, and the table says so). Measured twice: the default chart
 // selection (first 3 peers) for the full duration, then 10 charted peers for a shorter run.
+import { existsSync } from 'node:fs';
 import type { BenchOptions } from '../lib/options';
 import type { Row, ScenarioResult, Table } from '../lib/report';
 import { verdict } from '../lib/report';
 import { max, mean, percentile } from '../lib/stats';
 import { RENDERER_OUT, ensureRendererBuilt } from '../ui/build';
 import { DEFAULT_FAKE } from '../ui/fake-heartwire';
-import { runUiBench, type HeapPoint, type PhaseResult, type PhaseSpec, type Window } from '../ui/driver';
-import { existsSync } from 'node:fs';
-import { CHROMIUM } from '../ui/driver';
+import { CHROMIUM, runUiBench, type HeapPoint, type PhaseResult, type PhaseSpec, type Window } from '../ui/driver';
+
 
 export const P95_TARGET_MS = 8;
 /** Heap rule: growth over the run (least-squares fit × duration) ≤ max(2 MiB, 5 % of the start). */
@@ -98,18 +98,32 @@ function phaseTable(r: PhaseResult, o: BenchOptions, heapVerdict: boolean): Tabl
       verdict: heapVerdict ? verdict(h.pass) : undefined,
       note: `fitted growth ${h.fittedGrowthBytes === null ? '—' : ((h.fittedGrowthBytes / MiB).toFixed(2) + ' MiB')}; rule: least-squares growth over the run ≤ max(2 MiB, 5 % of the start heap)${o.quick ? '; --quick: measured over ' + r.wallS.toFixed(0) + ' s, not 5 min' : ''}`,
     },
-    { figure: 'DOM nodes start → end', unit: '', values: v(r.heap[r.heap.length - 1]?.nodes ?? null), note: `${r.heap[0]?.nodes} → ${r.heap[r.heap.length - 1]?.nodes}; JS listeners ${r.heap[0]?.jsListeners} → ${r.heap[r.heap.length - 1]?.jsListeners}` },
+    {
+      figure: 'DOM nodes at the end',
+      unit: '',
+      values: v(r.heap[r.heap.length - 1]?.nodes ?? null),
+      note: `${r.heap[0]?.nodes} → ${r.heap[r.heap.length - 1]?.nodes}; JS listeners ${r.heap[0]?.jsListeners} → ${r.heap[r.heap.length - 1]?.jsListeners}; ArrayBuffer backing stores ${fmtMiB(r.heap[0]?.backingBytes)} → ${fmtMiB(r.heap[r.heap.length - 1]?.backingBytes)} MiB`,
+    },
   ];
   const notes = [
     `${r.chartLabel}, following live (1 min window, not paused): ${r.following ? 'yes' : 'NO'}; peer table updated during the run: ${r.tableUpdated ? 'yes' : 'NO'}`,
   ];
+  if (r.trace) {
+    const per = (ms: number) => ms / Math.max(1, r.trace!.batches);
+    notes.push(
+      `Chrome trace of ${r.trace.batches} more batches (${r.trace.file}; tracing slows the page, so read it for shares, not totals): ` +
+        `main thread busy ${per(r.trace.busyMs).toFixed(1)} ms/batch wall, ${per(r.trace.cpuMs).toFixed(1)} ms/batch CPU; self time by event:`,
+    );
+    for (const t of r.trace.top.slice(0, 10)) notes.push(`  ${per(t.selfMs).toFixed(2).padStart(6)} ms/batch  ${t.name} (${t.count}×)`);
+  }
   if (r.profile) {
-    notes.push(`CPU profile (${(r.profile.totalMs / 1000).toFixed(1)} s of samples, excl. idle): ${r.profile.file}`);
+    notes.push(`JS CPU profile (${(r.profile.totalMs / 1000).toFixed(1)} s of samples, excl. idle; "(program)" = native rendering work; names are minified): ${r.profile.file}`);
     for (const t of r.profile.top.slice(0, 10)) notes.push(`  ${t.pct.toFixed(1).padStart(5)} %  ${t.selfMs.toFixed(0).padStart(6)} ms  ${t.fn}  ${t.where}`);
   }
   return { title: `${r.label}: ${r.chartLabel}, ${DEFAULT_FAKE.peers} peers, 1 batch / ${DEFAULT_FAKE.batchMs} ms, ${DEFAULT_FAKE.history} samples/peer`, columns: [col], rows, notes };
 }
 
+const fmtMiB = (b: number | undefined) => (b === undefined ? '—' : (b / (1024 * 1024)).toFixed(2));
 const fmt2 = (x: number | null) => (x === null ? '—' : x.toFixed(2));
 
 export async function runUi(o: BenchOptions, log: (s: string) => void = () => undefined): Promise<ScenarioResult> {
@@ -127,11 +141,12 @@ export async function runUi(o: BenchOptions, log: (s: string) => void = () => un
   if (!existsSync(CHROMIUM)) return { ...base, status: 'not-run', reason: `${CHROMIUM} not found (Debian's chromium package)`, tables: [] };
   const built = await ensureRendererBuilt(log);
   log(`ui: renderer: ${built}`);
-  // A CPU profile is taken after the measured run when asked (--profile) or when p95 misses.
+  // After each measured run: a 5 s Chrome trace (where the main thread's time goes), and a
+  // JS CPU profile when asked (--profile) or when p95 missed. Files go to --profile's dir.
   const profileDir = o.profileDir ?? 'test-artifacts/bench-prof';
   const specs: PhaseSpec[] = [
-    { label: 'default', charted: 3, warmupS: o.quick ? 5 : 10, durationS: longS, heapPoints: 6, profileS: 10, profileDir, profileAlways: o.profileDir !== null },
-    { label: '10 charted', charted: 10, warmupS: 5, durationS: shortS, heapPoints: 4, profileS: 10, profileDir, profileAlways: o.profileDir !== null },
+    { label: 'default', charted: 3, warmupS: o.quick ? 5 : 10, durationS: longS, heapPoints: 6, profileS: 10, traceS: 5, profileDir, profileAlways: o.profileDir !== null },
+    { label: '10 charted', charted: 10, warmupS: 5, durationS: shortS, heapPoints: 4, profileS: 10, traceS: 5, profileDir, profileAlways: o.profileDir !== null },
   ];
   const run = await runUiBench(RENDERER_OUT, specs, log, DEFAULT_FAKE, P95_TARGET_MS);
   const tables = run.phases.map((r, i) => phaseTable(r, o, i === 0));
