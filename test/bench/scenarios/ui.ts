@@ -11,7 +11,7 @@ import type { BenchOptions } from '../lib/options';
 import type { Row, ScenarioResult, Table } from '../lib/report';
 import { verdict } from '../lib/report';
 import { max, mean, percentile } from '../lib/stats';
-import { RENDERER_OUT, ensureRendererBuilt } from '../ui/build';
+import { RENDERER_OUT, ensureRendererBuilt } from '../../helpers/renderer-build';
 import { DEFAULT_FAKE } from '../ui/fake-heartwire';
 import { CHROMIUM, runUiBench, type HeapPoint, type PhaseResult, type PhaseSpec, type Window } from '../ui/driver';
 
@@ -139,7 +139,7 @@ export async function runUi(o: BenchOptions, log: (s: string) => void = () => un
   };
   const base = { id: 'ui', title: TITLE, params };
   if (!existsSync(CHROMIUM)) return { ...base, status: 'not-run', reason: `${CHROMIUM} not found (Debian's chromium package)`, tables: [] };
-  const built = await ensureRendererBuilt(log);
+  const built = await ensureRendererBuilt((s) => log(`ui: ${s}`));
   log(`ui: renderer: ${built}`);
   // After each measured run: a 5 s Chrome trace (where the main thread's time goes), and a
   // JS CPU profile when asked (--profile) or when p95 missed. Files go to --profile's dir.

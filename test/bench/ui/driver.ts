@@ -12,24 +12,15 @@
 // adds ~0.1 ms of CDP work per window, which the idle windows (no batch) measure. A
 // performance.now() stopwatch around the push would see only the synchronous store update,
 // not React's commit, the chart's rAF or the layout that follows.
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../../helpers/chromium';
+import { type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FAKE, installFakeHeartwire, type BenchHooks, type FakeConfig } from './fake-heartwire';
 import { startStaticServer, type StaticServer } from './static-server';
 import { summarizeTrace, type TraceEvent, type TraceSummary } from './trace-summary';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+export { CHROMIUM };
 const STEP_TIMEOUT_MS = 15_000;
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink', 'cc', 'v8.execute'];
 const LOAD_TIMEOUT_MS = 60_000;
@@ -334,7 +325,7 @@ export async function runUiBench(staticDir: string, specs: PhaseSpec[], log: (s:
   let browser: Browser | undefined;
   try {
     server = await startStaticServer(staticDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30_000 });
+    browser = await launchChromium();
     const phases: PhaseResult[] = [];
     for (const spec of specs) phases.push(await runPhase(browser, server.url, spec, cfg, targetMs, log));
     return { browserVersion: browser.version(), phases };

@@ -1,27 +1,12 @@
-// Debian's Chromium driven by playwright-core (never a downloaded browser). playwright
-// gives every non-persistent launch a fresh temporary profile and deletes it on close.
+// Browser helpers for the e2e suite: the shared Chromium launcher, artifacts, failure records.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ROOT } from './build';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM, launchChromium } from '../../helpers/chromium';
+
 export const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30_000 });
-}
 
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
