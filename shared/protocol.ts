@@ -154,6 +154,16 @@ function checkPingPayload(payload: Uint8Array): void {
   }
 }
 
+/** `seq` of the PING/PONG payload at `bytes[offset ..]` (no length check: the caller checked). */
+export function readPingSeqAt(bytes: Uint8Array, offset: number): number {
+  return readU32(bytes, offset);
+}
+
+/** `t` (µs) of the PING/PONG payload at `bytes[offset ..]` (no length check: the caller checked). */
+export function readPingTimeAt(bytes: Uint8Array, offset: number): number {
+  return readU32(bytes, offset + 4) * TWO_32 + readU32(bytes, offset + 8);
+}
+
 /** `seq` of a PING/PONG payload. Throws ProtocolError('bad-payload') unless 12 bytes. */
 export function readPingSeq(payload: Uint8Array): number {
   checkPingPayload(payload);
@@ -189,6 +199,17 @@ export function decodeBye(payload: Uint8Array): string {
 // ---------------------------------------------------------------------------
 // Incremental decoder
 // ---------------------------------------------------------------------------
+
+/** push() on top of pushTo(): the classic (type, payload view) callback. */
+function deliverView(
+  this: (type: number, payload: Uint8Array) => void,
+  type: number,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): void {
+  this(type, bytes.subarray(start, end));
+}
 
 /** Buffers above this size are released once idle so one big frame doesn't pin memory. */
 const RETAIN_BUFFER_BYTES = 64 * 1024;
@@ -231,6 +252,20 @@ export class FrameDecoder {
   }
 
   push(chunk: Uint8Array, onFrame: (type: number, payload: Uint8Array) => void): void {
+    this.pushTo(chunk, deliverView, onFrame);
+  }
+
+  /**
+   * Allocation-free variant of push() for hot paths: each frame is reported as
+   * `onFrame.call(ctx, type, bytes, start, end)` — its payload is `bytes[start, end)`,
+   * valid only during the call — so no per-frame view object is created, and a method
+   * plus its owner can be passed without binding a closure.
+   */
+  pushTo<T>(
+    chunk: Uint8Array,
+    onFrame: (this: T, type: number, bytes: Uint8Array, start: number, end: number) => void,
+    ctx: T,
+  ): void {
     if (this.error) throw this.error;
     const n = chunk.length;
     let i = 0;
@@ -256,8 +291,8 @@ export class FrameDecoder {
       const type = this.frameType;
       this.bufLen = 0;
       this.frameTotal = 0;
-      if (buf.length > RETAIN_BUFFER_BYTES) this.buf = null; // drop after delivery (view stays valid)
-      onFrame(type, buf.subarray(HEADER_BYTES, total));
+      if (buf.length > RETAIN_BUFFER_BYTES) this.buf = null; // drop after delivery (the bytes stay valid)
+      onFrame.call(ctx, type, buf, HEADER_BYTES, total);
     }
 
     // 2) Whole frames straight from the chunk, zero-copy.
@@ -269,7 +304,7 @@ export class FrameDecoder {
         this.frameType = type;
         break;
       }
-      onFrame(type, chunk.subarray(i + HEADER_BYTES, i + total));
+      onFrame.call(ctx, type, chunk, i + HEADER_BYTES, i + total);
       i += total;
     }
 
@@ -362,10 +397,12 @@ export class PlainScanner {
     return this.held;
   }
 
-  push(
+  /** `ctx` (optional) is passed as `this` to both callbacks, so methods need no binding. */
+  push<T = undefined>(
     chunk: Uint8Array,
-    onToken: (token: 'ping' | 'pong') => void,
-    onData: (bytes: Uint8Array) => void,
+    onToken: (this: T, token: 'ping' | 'pong') => void,
+    onData: (this: T, bytes: Uint8Array) => void,
+    ctx?: T,
   ): void {
     const n = chunk.length;
     let i = 0;
@@ -381,7 +418,7 @@ export class PlainScanner {
         const token = this.heldSecond === CH_I ? 'ping' : 'pong';
         this.held = 0;
         this.heldSecond = 0;
-        onToken(token);
+        onToken.call(ctx as T, token);
       } else if (i === n) {
         return; // still undecided
       } else {
@@ -389,7 +426,7 @@ export class PlainScanner {
         const data = this.heldBytes();
         this.held = 0;
         this.heldSecond = 0;
-        onData(data);
+        onData.call(ctx as T, data);
       }
     }
 
@@ -400,8 +437,8 @@ export class PlainScanner {
       if (p + 4 <= n) {
         const second = chunk[p + 1];
         if ((second === CH_I || second === CH_O) && chunk[p + 2] === CH_N && chunk[p + 3] === CH_G) {
-          if (p > dataStart) onData(chunk.subarray(dataStart, p));
-          onToken(second === CH_I ? 'ping' : 'pong');
+          if (p > dataStart) onData.call(ctx as T, chunk.subarray(dataStart, p));
+          onToken.call(ctx as T, second === CH_I ? 'ping' : 'pong');
           i = dataStart = p + 4;
         } else {
           i = p + 1;
@@ -412,14 +449,14 @@ export class PlainScanner {
       let k = 1;
       while (p + k < n && expectedAt(k, chunk[p + 1], chunk[p + k])) k++;
       if (p + k === n) {
-        if (p > dataStart) onData(chunk.subarray(dataStart, p));
+        if (p > dataStart) onData.call(ctx as T, chunk.subarray(dataStart, p));
         this.held = k;
         this.heldSecond = k >= 2 ? chunk[p + 1] : 0;
         return;
       }
       i = p + 1;
     }
-    if (dataStart < n) onData(chunk.subarray(dataStart, n));
+    if (dataStart < n) onData.call(ctx as T, chunk.subarray(dataStart, n));
   }
 
   /** Delivers a held prefix as data (e.g. at end of stream) and clears it. */

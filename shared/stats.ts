@@ -16,59 +16,74 @@ function validSample(x: number): boolean {
  * with α=1/8, β=1/4. Non-finite or negative samples are ignored.
  */
 export class RttEstimator {
-  private _srtt: number | null = null;
-  private _rttvar: number | null = null;
+  // Plain number fields (never null) so V8 keeps them as mutable doubles: an update
+  // per heartbeat must not allocate. `primed` says whether they hold an estimate.
+  private s = 0;
+  private v = 0;
+  private primed = false;
 
   update(rttMs: number): void {
     if (!validSample(rttMs)) return;
-    if (this._srtt === null || this._rttvar === null) {
-      this._srtt = rttMs;
-      this._rttvar = rttMs / 2;
+    if (!this.primed) {
+      this.s = rttMs;
+      this.v = rttMs / 2;
+      this.primed = true;
       return;
     }
     // Order matters: RTTVAR uses the SRTT from before this sample.
-    this._rttvar = (1 - BETA) * this._rttvar + BETA * Math.abs(this._srtt - rttMs);
-    this._srtt = (1 - ALPHA) * this._srtt + ALPHA * rttMs;
+    this.v = (1 - BETA) * this.v + BETA * Math.abs(this.s - rttMs);
+    this.s = (1 - ALPHA) * this.s + ALPHA * rttMs;
   }
 
   get srtt(): number | null {
-    return this._srtt;
+    return this.primed ? this.s : null;
   }
 
   get rttvar(): number | null {
-    return this._rttvar;
+    return this.primed ? this.v : null;
   }
 
   reset(): void {
-    this._srtt = null;
-    this._rttvar = null;
+    this.s = 0;
+    this.v = 0;
+    this.primed = false;
   }
 }
 
+// One sort buffer shared by every RttWindow: percentiles are read rarely (UI/stats
+// snapshots, one peer after another) while windows exist per connection, so a sorted
+// copy per window would double each window's memory for nothing. The buffer remembers
+// which window (and which version of it) it holds, so reading p50, p95, p99 and min of
+// one window in a row sorts once.
+let scratch = new Float64Array(256);
+let scratchOwner: RttWindow | null = null;
+let scratchVersion = -1;
+
 /**
- * Fixed-size ring of the most recent RTTs. add() is O(1); percentile/min and jitter
- * are computed lazily on read and cached until the next add (sorting a reused copy),
- * so memory is bounded by `size` and the per-sample cost stays constant.
+ * Fixed-size ring of the most recent RTTs. add() is O(1) and allocates nothing;
+ * percentile/min/max are computed lazily on read by sorting a copy in a buffer shared
+ * by all windows (cached until this window changes or another window is read), and
+ * jitter is cached until the next add. Memory per window: `size` doubles, or `size`
+ * 32-bit floats with `compact` (samples keep ~7 significant digits — sub-ns for any
+ * RTT below a second — which is what a window per connection can afford).
  *
  * jitter = mean absolute difference of consecutive samples in the window
  * (Σ|Rᵢ − Rᵢ₋₁| / (count − 1)), i.e. the unsmoothed form of RFC 3550's D; null with < 2 samples.
  */
 export class RttWindow {
   readonly size: number;
-  private readonly ring: Float64Array;
-  private readonly sorted: Float64Array;
+  private readonly ring: Float64Array | Float32Array;
   private head = 0; // next write index
   private _count = 0;
-  private _last: number | null = null;
-  private sortedValid = false;
-  private jitterCache: number | null = null;
+  /** bumped on every change: validates the shared sorted copy */
+  private version = 0;
+  private jitterCache = 0;
   private jitterValid = false;
 
-  constructor(size = 256) {
+  constructor(size = 256, compact = false) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`RttWindow size must be an integer >= 1, got ${size}`);
     this.size = size;
-    this.ring = new Float64Array(size);
-    this.sorted = new Float64Array(size);
+    this.ring = compact ? new Float32Array(size) : new Float64Array(size);
   }
 
   /** Adds a sample (non-finite or negative values are ignored). */
@@ -77,8 +92,7 @@ export class RttWindow {
     this.ring[this.head] = rttMs;
     this.head = this.head + 1 === this.size ? 0 : this.head + 1;
     if (this._count < this.size) this._count++;
-    this._last = rttMs;
-    this.sortedValid = false;
+    this.version++;
     this.jitterValid = false;
   }
 
@@ -88,17 +102,18 @@ export class RttWindow {
   }
 
   get last(): number | null {
-    return this._last;
+    if (this._count === 0) return null;
+    return this.ring[this.head === 0 ? this.size - 1 : this.head - 1];
   }
 
   /** Minimum over the window. */
   get min(): number | null {
-    return this._count === 0 ? null : this.sortedView()[0];
+    return this._count === 0 ? null : this.sorted()[0];
   }
 
   /** Maximum over the window. */
   get max(): number | null {
-    return this._count === 0 ? null : this.sortedView()[this._count - 1];
+    return this._count === 0 ? null : this.sorted()[this._count - 1];
   }
 
   /** Arithmetic mean over the window. */
@@ -114,7 +129,7 @@ export class RttWindow {
     if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be in [0,100], got ${p}`);
     if (this._count === 0) return null;
     const rank = Math.max(1, Math.ceil((p / 100) * this._count));
-    return this.sortedView()[rank - 1];
+    return this.sorted()[rank - 1];
   }
 
   get jitter(): number | null {
@@ -152,21 +167,23 @@ export class RttWindow {
   reset(): void {
     this.head = 0;
     this._count = 0;
-    this._last = null;
-    this.sortedValid = false;
+    this.version++;
     this.jitterValid = false;
-    this.jitterCache = null;
   }
 
-  private sortedView(): Float64Array {
-    const view = this.sorted.subarray(0, this._count);
-    if (!this.sortedValid) {
+  /** The shared buffer holding this window's samples sorted ascending in [0, count). */
+  private sorted(): Float64Array {
+    if (scratchOwner !== this || scratchVersion !== this.version) {
+      if (scratch.length < this._count) scratch = new Float64Array(Math.max(this._count, scratch.length * 2));
       // Order of samples doesn't matter for percentiles: copy the filled prefix and sort numerically.
+      const view = scratch.subarray(0, this._count);
       view.set(this.ring.subarray(0, this._count));
       view.sort();
-      this.sortedValid = true;
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- an identity tag for the cache, not a closure alias
+      scratchOwner = this;
+      scratchVersion = this.version;
     }
-    return view;
+    return scratch;
   }
 }
 
@@ -191,30 +208,37 @@ const LN10 = Math.LN10;
 export class PhiAccrual {
   readonly windowSize: number;
   readonly minStdDevMs: number;
-  private readonly intervals: Float64Array;
+  /** 32-bit floats: ms intervals keep ~7 significant digits (60 ns at 1 s), half the memory */
+  private readonly intervals: Float32Array;
   private head = 0;
   private n = 0;
   private sum = 0;
   private sumSq = 0;
   private sinceRecompute = 0;
-  private lastArrival: number | null = null;
+  /** never null (a nullable field would box a new number per heartbeat); see `arrived` */
+  private lastArrival = 0;
+  private arrived = false;
 
   constructor(windowSize = 100, minStdDevMs = 100) {
     if (!Number.isInteger(windowSize) || windowSize < 1) throw new RangeError('windowSize must be an integer >= 1');
     if (!(minStdDevMs > 0) || !Number.isFinite(minStdDevMs)) throw new RangeError('minStdDevMs must be > 0');
     this.windowSize = windowSize;
     this.minStdDevMs = minStdDevMs;
-    this.intervals = new Float64Array(windowSize);
+    this.intervals = new Float32Array(windowSize);
   }
 
   /** Records a heartbeat arrival. Times going backwards are ignored. */
   heartbeat(nowMs: number): void {
     if (!Number.isFinite(nowMs)) return;
     const last = this.lastArrival;
-    if (last !== null && nowMs < last) return;
+    if (this.arrived && nowMs < last) return;
     this.lastArrival = nowMs;
-    if (last === null) return;
-    const interval = nowMs - last;
+    if (!this.arrived) {
+      this.arrived = true;
+      return;
+    }
+    // Rounded as stored, so the running sums add exactly what they later subtract.
+    const interval = Math.fround(nowMs - last);
     if (this.n === this.windowSize) {
       const old = this.intervals[this.head];
       this.sum -= old;
@@ -249,7 +273,7 @@ export class PhiAccrual {
 
   /** Suspicion level at `nowMs`; 0 with < 2 arrivals. Finite, in [0, PHI_MAX]. */
   phi(nowMs: number): number {
-    if (this.n === 0 || this.lastArrival === null || !Number.isFinite(nowMs)) return 0;
+    if (this.n === 0 || !this.arrived || !Number.isFinite(nowMs)) return 0;
     const elapsed = Math.max(0, nowMs - this.lastArrival);
     const mean = this.sum / this.n;
     const std = this.stdDevMs as number;
@@ -266,7 +290,8 @@ export class PhiAccrual {
     this.sum = 0;
     this.sumSq = 0;
     this.sinceRecompute = 0;
-    this.lastArrival = null;
+    this.lastArrival = 0;
+    this.arrived = false;
   }
 
   private recompute(): void {

@@ -2,8 +2,10 @@
 // 127.0.0.1 and answers its heartbeats — 'ping'→'pong' for the text servers, PING→PONG
 // for Heartwire's framed server (HELLO first; it never pings itself; whole-PING chunks are
 // answered in place, as cheaply as the echo peer answers), byte echo for the
-// RTT reference. It can freeze peers (stop answering, keep the socket open and keep
-// reading) and time how long the server takes to close them.
+// RTT reference. Mode 'heartwire' makes every peer a real HeartbeatClient instead (it
+// pings too, as a Heartwire peer does), for Heartwire-vs-Heartwire runs. It can freeze
+// peers (stop answering — a HeartbeatClient also stops pinging — keep the socket open
+// and keep reading) and time how long the server takes to close them.
 import { connect, type Socket } from 'node:net';
 import {
   encodeHello,
@@ -15,10 +17,12 @@ import {
   PING_PAYLOAD_BYTES,
   PlainScanner,
 } from '../../shared/protocol';
+import type { TimeoutMode } from '../../shared/contract';
+import { HeartbeatClient } from '../../electron/core/heartbeat/client';
 import { childConfig, sendFatal, sendReady, serveIpc } from './lib/ipc';
 import { connectionHeadroom, fdLimit } from './lib/proc';
 
-export type LoadMode = 'text' | 'framed' | 'echo';
+export type LoadMode = 'text' | 'framed' | 'echo' | 'heartwire';
 
 export interface LoadClientConfig {
   port: number;
@@ -26,6 +30,8 @@ export interface LoadClientConfig {
   mode: LoadMode;
   intervalMs: number;
   timeoutMs: number;
+  /** mode 'heartwire': the peers' own timeout mode (default fixed) */
+  timeoutMode?: TimeoutMode;
   /** connects in flight at once */
   concurrency?: number;
   /** give up connecting after this long */
@@ -59,7 +65,11 @@ export interface FreezeResult {
 }
 
 interface Peer {
-  socket: Socket;
+  /** null for a HeartbeatClient peer */
+  socket: Socket | null;
+  /** HeartbeatClient peers: stop heartbeats (no PING, no PONG), keep reading */
+  freeze?: () => void;
+  destroy: () => void;
   frozen: boolean;
   frozenAt: number;
   closedAt: number;
@@ -100,7 +110,7 @@ async function main(): Promise<void> {
   const openOne = (): Promise<void> =>
     new Promise((resolve) => {
       const socket = connect({ host: HOST, port: cfg.port });
-      const peer: Peer = { socket, frozen: false, frozenAt: 0, closedAt: 0, onClosed: null };
+      const peer: Peer = { socket, destroy: () => socket.destroy(), frozen: false, frozenAt: 0, closedAt: 0, onClosed: null };
       let isConnected = false;
       socket.setNoDelay(true);
       socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -148,8 +158,64 @@ async function main(): Promise<void> {
       });
     });
 
+  // A real Heartwire peer: it pings the server too, answers its PINGs, reconnects by
+  // itself (when cfg.reconnect) and, frozen, goes quiet on heartbeats (stopPinging).
+  const openHeartwire = (): Promise<void> =>
+    new Promise((resolve) => {
+      const client = new HeartbeatClient({
+        host: HOST,
+        port: cfg.port,
+        protocol: 'framed',
+        intervalMs: cfg.intervalMs,
+        timeoutMs: cfg.timeoutMs,
+        timeoutMode: cfg.timeoutMode ?? 'fixed',
+        name: 'bench-peer',
+        connectTimeoutMs: 10_000,
+      });
+      const peer: Peer = {
+        socket: null,
+        freeze: () => client.session?.setPinging(false),
+        destroy: () => void client.stop(),
+        frozen: false,
+        frozenAt: 0,
+        closedAt: 0,
+        onClosed: null,
+      };
+      let settled = false;
+      client.on('session', (s) => {
+        // The server's HELLO, as for raw framed peers, bounds the accept queue.
+        s.once('hello', () => {
+          peer.closedAt = 0;
+          peers.add(peer);
+          if (!settled) {
+            settled = true;
+            connected++;
+            resolve();
+          }
+        });
+      });
+      client.on('closed', (reason) => {
+        if (!settled) {
+          settled = true;
+          failed++;
+          errors[reason] = (errors[reason] ?? 0) + 1;
+          void client.stop();
+          resolve();
+          return;
+        }
+        if (stopping || !peers.has(peer)) return;
+        peer.closedAt = performance.now();
+        peers.delete(peer);
+        closedByServer++;
+        if (cfg.reconnect && !peer.frozen) reconnects++; // the client redials by itself
+        else void client.stop();
+        peer.onClosed?.();
+      });
+      client.start();
+    });
+
   const attach = (peer: Peer): void => {
-    const { socket } = peer;
+    const socket = peer.socket as Socket;
     if (cfg.mode === 'text') {
       const scanner = new PlainScanner();
       const onToken = (t: 'ping' | 'pong'): void => {
@@ -202,7 +268,7 @@ async function main(): Promise<void> {
       (async () => {
         while (started < n && performance.now() < deadline) {
           started++;
-          await openOne();
+          await (cfg.mode === 'heartwire' ? openHeartwire() : openOne());
         }
       })(),
     );
@@ -243,6 +309,7 @@ async function main(): Promise<void> {
             setTimeout(() => {
               peer.frozen = true;
               peer.frozenAt = performance.now();
+              peer.freeze?.();
             }, Math.random() * spreadMs),
           );
         }
@@ -250,7 +317,7 @@ async function main(): Promise<void> {
     },
     stop: () => {
       stopping = true;
-      for (const p of peers) p.socket.destroy();
+      for (const p of peers) p.destroy();
       setImmediate(() => process.exit(0));
       return {};
     },

@@ -34,6 +34,8 @@ export class Lane {
   private frozen = false;
   private timer: NodeJS.Timeout | null = null;
   private timerDue = 0;
+  /** polling the last fraction of a millisecond of a latency wait (see arm) */
+  private immediate: NodeJS.Immediate | null = null;
   private pumping = false;
   private pumpAgain = false;
   private dead = false;
@@ -60,7 +62,7 @@ export class Lane {
     return this.frozen || this.bucket !== null || this.latency !== null;
   }
   get timerArmed(): boolean {
-    return this.timer !== null;
+    return this.timer !== null || this.immediate !== null;
   }
 
   configure(cfg: LaneConfig): void {
@@ -129,7 +131,7 @@ export class Lane {
       }
       const now = this.now();
       if (head.due > now) {
-        this.arm(head.due - now, now);
+        this.arm(head.due - now, now, true);
         return;
       }
       if (this.bucket !== null) {
@@ -152,8 +154,23 @@ export class Lane {
     }
   }
 
-  private arm(waitMs: number, now: number): void {
-    const delay = Math.max(1, Math.ceil(waitMs));
+  /**
+   * Wake up when `waitMs` have passed. Node timers have whole-millisecond resolution
+   * and fire up to ~1 ms late, so rounding every latency wait up (and then firing
+   * late) made injected latency overshoot by 1–2 ms on average. For latency (`exact`)
+   * the timer is set for the whole milliseconds of the wait only, and the remaining
+   * fraction is waited by polling on the next loop turns (setImmediate, I/O still
+   * runs): bytes leave at their due time, never before, and about on time. Token
+   * waits (bandwidth) keep whole-ms timers: the bucket refills meanwhile, so a late
+   * wake-up costs nothing, and sub-ms polling would spin for the whole transfer.
+   */
+  private arm(waitMs: number, now: number, exact = false): void {
+    if (exact && waitMs < 1) {
+      this.disarmTimer();
+      this.immediate ??= setImmediate(this.onImmediate);
+      return;
+    }
+    const delay = exact ? Math.floor(waitMs) : Math.max(1, Math.ceil(waitMs));
     const due = now + delay;
     // Keep an armed timer that fires about when we need it; an early one just re-pumps.
     if (this.timer !== null && Math.abs(this.timerDue - due) < 1) return;
@@ -163,11 +180,24 @@ export class Lane {
   }
 
   private disarm(): void {
+    this.disarmTimer();
+    if (this.immediate !== null) {
+      clearImmediate(this.immediate);
+      this.immediate = null;
+    }
+  }
+
+  private disarmTimer(): void {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
   }
+
+  private readonly onImmediate = (): void => {
+    this.immediate = null;
+    this.pump();
+  };
 
   private readonly onTimer = (): void => {
     this.timer = null;

@@ -28,15 +28,28 @@ export interface Pipe {
  */
 export type PipeFactory = (socket: Socket, deliver: (chunk: Buffer) => void) => Pipe;
 
+/**
+ * No faults: read and write the socket directly. A class (methods on the prototype)
+ * rather than an object of closures: one exists per connection. `deliver` becomes the
+ * socket's 'data' listener as is, so it is called with `this` = the socket — a
+ * session can pass one shared function for all its sockets (see HeartbeatSession).
+ */
+export class DirectPipe implements Pipe {
+  constructor(
+    private readonly socket: Socket,
+    private readonly deliver: (chunk: Buffer) => void,
+  ) {
+    socket.on('data', deliver);
+  }
+
+  write(chunk: Buffer): void {
+    this.socket.write(chunk);
+  }
+
+  destroy(): void {
+    this.socket.off('data', this.deliver);
+  }
+}
+
 /** No faults: read and write the socket directly. */
-export const directPipe: PipeFactory = (socket, deliver) => {
-  socket.on('data', deliver);
-  return {
-    write: (chunk) => {
-      socket.write(chunk);
-    },
-    destroy: () => {
-      socket.off('data', deliver);
-    },
-  };
-};
+export const directPipe: PipeFactory = (socket, deliver) => new DirectPipe(socket, deliver);

@@ -34,14 +34,19 @@ export class TimerEntry {
   dueAt = 0;
 
   /**
-   * @param callback runs once per scheduling, with the scheduler's `now`.
+   * @param callback runs once per scheduling, with the scheduler's `now`, called with
+   *   `this` = `owner`: an owner can pass one of its (prototype) methods instead of
+   *   allocating a closure per entry — thousands of sessions, two entries each.
    * @param keepAlive while scheduled, keep the process alive (the Node timer is ref'd).
    *   Heartbeat timers don't (sockets keep the process alive); a client's reconnect
    *   backoff does, since no socket exists while it waits.
+   * @param owner `this` for the callback.
    */
   constructor(
-    readonly callback: (nowMs: number) => void,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the owner's type is the caller's business
+    readonly callback: (this: any, nowMs: number) => void,
     readonly keepAlive = false,
+    readonly owner: unknown = undefined,
   ) {}
 
   get scheduled(): boolean {
@@ -92,7 +97,12 @@ export class Scheduler {
   private cursor: number;
   private count = 0;
   private keepAliveCount = 0;
+  /** The one Node timer, created once and re-armed with refresh() while its delay fits. */
   private timer: NodeJS.Timeout | null = null;
+  /** whether `timer` is pending (a fired or cleared Timeout object is kept for reuse) */
+  private timerActive = false;
+  /** the delay `timer` was created with (refresh() re-uses it) */
+  private timerDelay = -1;
   /** time the next wake-up is expected (Infinity when none) */
   private armedAt = Infinity;
   private timerRefed = false;
@@ -101,7 +111,7 @@ export class Scheduler {
   private paused = 0;
   private lastStall = 0;
   private readonly onTimer = (): void => {
-    this.timer = null;
+    this.timerActive = false;
     this.advance(this.clock());
   };
 
@@ -148,12 +158,12 @@ export class Scheduler {
 
   /** Whether the process is held alive by this scheduler right now. */
   get hasRef(): boolean {
-    return this.timer !== null && this.timerRefed;
+    return this.timerActive && this.timerRefed;
   }
 
   /** Whether a Node timer is currently armed. */
   get timerArmed(): boolean {
-    return this.timer !== null;
+    return this.timerActive;
   }
 
   /** Run `entry` at (or within one tick after) `atMs`. Reschedules if already scheduled. */
@@ -222,7 +232,7 @@ export class Scheduler {
         e.state = IDLE;
         fired++;
         try {
-          e.callback(nowMs);
+          e.callback.call(e.owner, nowMs);
         } catch (err) {
           this.onError(err);
         }
@@ -292,18 +302,33 @@ export class Scheduler {
     if (atMs >= this.armedAt) return;
     this.armedAt = atMs;
     if (this.manual) return;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(this.onTimer, atMs - now);
+    // Whole milliseconds: Node keeps one timer list per distinct duration, so fractional
+    // delays would create (and tear down) a list per wake-up.
+    const delay = Math.max(1, Math.ceil(atMs - now));
+    const timer = this.timer;
+    if (timer !== null && this.timerDelay >= delay && this.timerDelay <= delay + 2) {
+      // Same duration, or up to 2 ms more (a fraction of a tick; Node timers are only
+      // ms-accurate anyway): restart the existing Timeout instead of allocating a new
+      // one on every wake-up.
+      timer.refresh();
+    } else {
+      if (timer !== null && this.timerActive) clearTimeout(timer);
+      this.timer = setTimeout(this.onTimer, delay);
+      this.timerDelay = delay;
+      this.timerRefed = true;
+    }
+    this.timerActive = true;
     this.stats.timerArms++;
-    this.timerRefed = true;
     this.updateRef();
   }
 
   private disarm(): void {
     this.armedAt = Infinity;
-    if (this.timer !== null) {
+    if (this.timerActive && this.timer !== null) {
+      // A cleared Timeout cannot be refresh()ed back to life: drop it.
       clearTimeout(this.timer);
       this.timer = null;
+      this.timerActive = false;
     }
   }
 

@@ -1,7 +1,7 @@
 // A heartbeat server: accepts any number of clients, one HeartbeatSession each.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { HeartbeatSession, type SessionOptions } from './session';
+import { HeartbeatSession, kCloseHook, type SessionOptions } from './session';
 
 export interface ServerOptions extends Omit<SessionOptions, 'role'> {
   /** default 127.0.0.1 */
@@ -98,7 +98,12 @@ export class HeartbeatServer extends EventEmitter<ServerEvents> {
       return;
     }
     this.live.add(session);
-    session.once('closed', () => this.live.delete(session));
+    // Removed before any 'closed' listener runs; a shared hook, not a closure per session.
+    session[kCloseHook] = this.forget;
     this.emit('session', session);
+  };
+
+  private readonly forget = (s: HeartbeatSession): void => {
+    this.live.delete(s);
   };
 }

@@ -21,6 +21,8 @@ export interface PairOptions {
   connectDeadlineMs?: number;
   reconnect?: boolean;
   label?: string;
+  /** peers other than the server's default load mode (e.g. real HeartbeatClients) */
+  peerMode?: LoadMode;
 }
 
 export const IMPL_COLUMN: Record<ServerImpl, string> = {
@@ -64,9 +66,10 @@ export async function withPair<T>(opts: PairOptions, fn: (pair: Pair) => Promise
     const clientCfg: LoadClientConfig = {
       port: server.ready.port,
       n: typeof opts.n === 'function' ? opts.n(server.ready) : opts.n,
-      mode: loadModeFor(opts.server.impl),
+      mode: opts.peerMode ?? loadModeFor(opts.server.impl),
       intervalMs: opts.server.intervalMs,
       timeoutMs: opts.server.timeoutMs,
+      timeoutMode: opts.server.timeoutMode,
       connectDeadlineMs: opts.connectDeadlineMs ?? 60_000,
       reconnect: opts.reconnect ?? false,
     };

@@ -4,6 +4,11 @@
 // moment within one interval. Fixed and adaptive Heartwire against the classic and
 // sweep baselines; then adaptive's false positives under latency 20 ± 15 ms and
 // dropHeartbeats 0.1 (Heartwire's fault layer).
+//
+// Heartwire's rows are Heartwire against Heartwire: the peers are real HeartbeatClients,
+// which ping the server as well as answer it (framed protocol: both sides ping, and
+// any received frame proves life). Frozen, such a peer goes quiet on both streams
+// (stopPinging). The baselines keep their text peers, which only answer.
 import type { Faults, TimeoutMode } from '../../../shared/contract';
 import type { FreezeResult } from '../load-client';
 import type { BenchOptions } from '../lib/options';
@@ -33,7 +38,12 @@ const VARIANTS: Variant[] = [
 
 async function freezeTrials(v: Variant, trials: number): Promise<FreezeResult> {
   return withPair(
-    { server: { impl: v.impl, intervalMs: INTERVAL_MS, timeoutMs: TIMEOUT_MS, timeoutMode: v.mode }, n: trials, label: `${v.column}-detect` },
+    {
+      server: { impl: v.impl, intervalMs: INTERVAL_MS, timeoutMs: TIMEOUT_MS, timeoutMode: v.mode },
+      n: trials,
+      label: `${v.column}-detect`,
+      ...(v.impl === 'heartwire' ? { peerMode: 'heartwire' as const } : {}),
+    },
     async (pair) => {
       // Adaptive needs RTT samples before its deadline settles.
       await seconds(3);
@@ -114,6 +124,7 @@ export async function runDetection(o: BenchOptions, log: (s: string) => void): P
         n: o.fpPeers,
         reconnect: true,
         label: 'hw-adaptive-fp',
+        peerMode: 'heartwire',
       },
       async (pair) => {
         await seconds(3); // SRTT settles before counting
@@ -125,8 +136,10 @@ export async function runDetection(o: BenchOptions, log: (s: string) => void): P
       },
     );
     const beats = fp.r.heartbeats;
-    // With a deadline under 3 s (needed for the 3 s detection target) two consecutive
-    // dropped PONGs always convict: ≈ p² of the ping rounds is a floor no detector beats.
+    // Against a peer that only answers, a deadline under 3 s (needed for the 3 s detection
+    // target) convicts on two consecutive dropped PONGs: ≈ p² of the ping rounds. These
+    // peers ping too, so a conviction takes every frame of both streams in the deadline
+    // lost; the p² row stays as the single-stream reference.
     const p = FP_FAULTS.dropHeartbeats!.probability;
     const rounds = (o.fpPeers * fp.r.elapsedMs) / INTERVAL_MS;
     const unavoidable = rounds * p * p;
@@ -145,7 +158,7 @@ export async function runDetection(o: BenchOptions, log: (s: string) => void): P
       { figure: 'ping rounds (peers × s / interval)', unit: '', values: { 'hw-adaptive': rounds } },
     );
     fpNotes.push(`close reasons: ${JSON.stringify(fp.r.closes)}`);
-    fpNotes.push('latency 20 ± 15 ms both directions and 10% of received PONGs dropped, applied on the server side per peer');
+    fpNotes.push('peers are HeartbeatClients (adaptive, pinging too); latency 20 ± 15 ms both directions and 10% of received PINGs/PONGs dropped, applied on the server side per peer');
   }
   tables.push({ title: `adaptive mode under faults, ${o.fpPeers} peers × ${o.fpDurationS} s`, columns: ['hw-adaptive', 'two-drop floor'], rows: fpRows, notes: fpNotes });
 
