@@ -57,8 +57,11 @@ class BeatPainter {
   }
 
   register(svg: SVGSVGElement, peerId: string): void {
-    this.strips.set(svg, { peerId, painted: -1 });
-    this.schedule();
+    const entry = { peerId, painted: -1 };
+    this.strips.set(svg, entry);
+    // A row scrolled into view (the table is windowed) shows its beats at once.
+    if (this.series) this.paintOne(svg, entry);
+    else this.schedule();
   }
 
   unregister(svg: SVGSVGElement): void {
@@ -70,10 +73,13 @@ class BeatPainter {
     this.schedule();
   }
 
-  /** At most one paint per PAINT_EVERY_MS, in an animation frame. */
+  /**
+   * At most one paint per PAINT_EVERY_MS, in an animation frame; on the same wall-clock grid
+   * as the throttled table and log (hooks/use-throttled), so they share one frame.
+   */
   private schedule(): void {
     if (this.frame) return;
-    const wait = Math.max(0, this.lastPaint + PAINT_EVERY_MS - performance.now());
+    const wait = this.lastPaint === 0 ? 0 : PAINT_EVERY_MS - (Date.now() % PAINT_EVERY_MS);
     this.frame = -1;
     setTimeout(() => {
       this.frame = requestAnimationFrame(() => this.paint());
@@ -84,18 +90,21 @@ class BeatPainter {
     this.frame = 0;
     this.lastPaint = performance.now();
     if (!this.series) return;
-    for (const [svg, entry] of this.strips) {
-      const ring = this.series.beatRing(entry.peerId);
-      const total = ring?.total ?? 0;
-      if (total === entry.painted) continue;
-      entry.painted = total;
-      const cells = ring?.last(STRIP_BEATS) ?? new Uint8Array(0);
-      const d = stripPaths(cells);
-      const paths = svg.querySelectorAll('path');
-      for (let i = 0; i < 4 && i < paths.length; i++) if (paths[i].getAttribute('d') !== d[i]) paths[i].setAttribute('d', d[i]);
-      const title = svg.querySelector('title');
-      if (title) title.textContent = summary(cells);
-    }
+    for (const [svg, entry] of this.strips) this.paintOne(svg, entry);
+  }
+
+  private paintOne(svg: SVGSVGElement, entry: Entry): void {
+    if (!this.series) return;
+    const ring = this.series.beatRing(entry.peerId);
+    const total = ring?.total ?? 0;
+    if (total === entry.painted) return;
+    entry.painted = total;
+    const cells = ring?.last(STRIP_BEATS) ?? new Uint8Array(0);
+    const d = stripPaths(cells);
+    const paths = svg.querySelectorAll('path');
+    for (let i = 0; i < 4 && i < paths.length; i++) if (paths[i].getAttribute('d') !== d[i]) paths[i].setAttribute('d', d[i]);
+    const title = svg.querySelector('title');
+    if (title) title.textContent = summary(cells);
   }
 }
 

@@ -1,39 +1,52 @@
 // Event log: newest first, typed reasons ("closed — peer-reset"), text filter, pause, and
 // session export (exportSession → JSON / CSV download).
-import { memo, useMemo, useState } from 'react';
-import type { LogEvent, PeerInfo } from '../../../shared/contract';
+// Windowed: rows have one fixed height and only those in view (plus a few) are in the DOM,
+// after a top padding standing in for the rows above, so a batch that prepends events
+// re-lays out ~30 rows, not the whole log. The list shows new events at most 4 times a second.
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
+import type { LogEvent } from '../../../shared/contract';
 import { useApp, useServices } from '../context';
+import { useRowWindow } from '../hooks/use-row-window';
+import { useThrottledStore } from '../hooks/use-throttled';
 import { exportFileName, sessionToCsv } from '../lib/csv';
 import { downloadText } from '../lib/download';
 import { describeEventDetail, fmtClock } from '../lib/format';
 import { errorText } from '../lib/form-checks';
+import { peerNamesSelector, type PeerNames } from '../lib/peer-names';
 import { toCommandFailure } from '../transport/to-failure';
+import type { AppState } from '../state/app-store';
 
-const MAX_ROWS = 500;
+/** px; matches `.event` in app.css */
+export const EVENT_ROW_H = 20;
+const OVERSCAN = 20;
+const LOG_REFRESH_MS = 250;
+const selectEvents = (s: AppState) => s.events;
 
 export function EventLog() {
   const { transport, store } = useServices();
-  const live = useApp((s) => s.events);
-  const peers = useApp((s) => s.peers);
+  const live = useThrottledStore(store, selectEvents, LOG_REFRESH_MS);
+  const namesSelector = useMemo(() => peerNamesSelector(), []);
+  const names = useApp(namesSelector);
   const [frozen, setFrozen] = useState<LogEvent[] | null>(null);
   const [filter, setFilter] = useState('');
   const [exporting, setExporting] = useState(false);
+  const scrollRef = useRef<HTMLDivElement>(null);
 
   const events = frozen ?? live;
   const newSincePause = frozen ? countNewer(live, frozen[0]?.seq ?? -1) : 0;
 
   const rows = useMemo(() => {
     const q = filter.trim().toLowerCase();
-    const out: LogEvent[] = [];
-    for (const e of events) {
-      if (q && !eventText(e, peers).toLowerCase().includes(q)) continue;
-      out.push(e);
-      if (out.length >= MAX_ROWS) break;
-    }
-    return out;
-  }, [events, filter, peers]);
+    if (!q) return events;
+    return events.filter((e) => eventText(e, names).toLowerCase().includes(q));
+  }, [events, filter, names]);
+  const { start, end } = useRowWindow(scrollRef, rows.length, EVENT_ROW_H, OVERSCAN);
 
-  const doExport = async (kind: 'json' | 'csv') => {
+  // Stable callbacks: the memoized head re-renders only when what it shows changes.
+  const liveRef = useRef(live);
+  liveRef.current = live;
+  const togglePause = useCallback(() => setFrozen((f) => (f ? null : liveRef.current)), []);
+  const doExport = useCallback(async (kind: 'json' | 'csv') => {
     setExporting(true);
     try {
       const session = await transport.call('exportSession', {});
@@ -45,36 +58,63 @@ export function EventLog() {
     } finally {
       setExporting(false);
     }
-  };
+  }, [transport, store]);
+
+  // Rows stay in normal flow after a top padding (positioned rows would each be a paint layer).
+  const shown: React.ReactNode[] = [];
+  for (let i = start; i < end; i++) {
+    const e = rows[i];
+    shown.push(<EventRow key={e.seq} event={e} index={i} count={rows.length} peerName={e.peer ? (names.get(e.peer) ?? e.peer) : undefined} />);
+  }
 
   return (
     <section className="panel log-panel" aria-labelledby="log-title">
-      <div className="panel-head">
-        <h2 id="log-title">Event log</h2>
-        {frozen && <span className="pill warn">paused{newSincePause ? ` · ${newSincePause} new` : ''}</span>}
-        <div className="spacer" />
-        <div className="log-filter">
-          <input type="search" aria-label="Filter events" placeholder="Filter events (type, peer, reason…)" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      <LogHead paused={!!frozen} newSincePause={newSincePause} filter={filter} setFilter={setFilter} onPause={togglePause} exporting={exporting} onExport={doExport} />
+      {/* Absolutely placed in a flex item, so it is a relayout boundary (see .table-wrap). */}
+      <div className="event-wrap">
+        <div className="event-scroll" ref={scrollRef}>
+          <ol className="event-list" aria-label="Events, newest first" style={{ height: rows.length * EVENT_ROW_H, paddingTop: start * EVENT_ROW_H }}>
+            {shown}
+          </ol>
         </div>
-        <button type="button" className="small-btn" onClick={() => setFrozen(frozen ? null : live)}>
-          {frozen ? 'Resume log' : 'Pause log'}
-        </button>
-        <button type="button" className="small-btn" disabled={exporting} onClick={() => void doExport('json')} title="Download peers, samples and events as JSON">
-          Export JSON
-        </button>
-        <button type="button" className="small-btn" disabled={exporting} onClick={() => void doExport('csv')} title="Download samples and events as CSV">
-          Export CSV
-        </button>
       </div>
-      <ol className="event-list" aria-label="Events, newest first">
-        {rows.map((e) => (
-          <EventRow key={e.seq} event={e} peerName={e.peer ? (peers[e.peer]?.name ?? e.peer) : undefined} />
-        ))}
-      </ol>
       {rows.length === 0 && <p className="empty">{events.length === 0 ? 'No events yet.' : 'No event matches the filter.'}</p>}
     </section>
   );
 }
+
+interface LogHeadProps {
+  paused: boolean;
+  newSincePause: number;
+  filter: string;
+  setFilter(f: string): void;
+  onPause(): void;
+  exporting: boolean;
+  onExport(kind: 'json' | 'csv'): Promise<void>;
+}
+
+/** The panel head: memoized, so a log refresh leaves its inputs alone. */
+const LogHead = memo(function LogHead({ paused, newSincePause, filter, setFilter, onPause, exporting, onExport }: LogHeadProps) {
+  return (
+    <div className="panel-head">
+      <h2 id="log-title">Event log</h2>
+      {paused && <span className="pill warn">paused{newSincePause ? ` · ${newSincePause} new` : ''}</span>}
+      <div className="spacer" />
+      <div className="log-filter">
+        <input type="search" aria-label="Filter events" placeholder="Filter events (type, peer, reason…)" value={filter} onChange={(e) => setFilter(e.target.value)} />
+      </div>
+      <button type="button" className="small-btn" onClick={onPause}>
+        {paused ? 'Resume log' : 'Pause log'}
+      </button>
+      <button type="button" className="small-btn" disabled={exporting} onClick={() => void onExport('json')} title="Download peers, samples and events as JSON">
+        Export JSON
+      </button>
+      <button type="button" className="small-btn" disabled={exporting} onClick={() => void onExport('csv')} title="Download samples and events as CSV">
+        Export CSV
+      </button>
+    </div>
+  );
+});
 
 function countNewer(list: readonly LogEvent[], seq: number): number {
   let n = 0;
@@ -85,22 +125,31 @@ function countNewer(list: readonly LogEvent[], seq: number): number {
   return n;
 }
 
-function eventText(e: LogEvent, peers: Record<string, PeerInfo>): string {
-  const who = e.peer ? (peers[e.peer]?.name ?? e.peer) : (e.server ?? '');
+function eventText(e: LogEvent, names: PeerNames): string {
+  const who = e.peer ? (names.get(e.peer) ?? e.peer) : (e.server ?? '');
   return `${who} ${e.peer ?? ''} ${e.type} ${describeEventDetail(e)}`;
 }
 
-const EventRow = memo(function EventRow({ event: e, peerName }: { event: LogEvent; peerName?: string }) {
+interface EventRowProps {
+  event: LogEvent;
+  /** position in the (filtered) list */
+  index: number;
+  count: number;
+  peerName?: string;
+}
+
+const EventRow = memo(function EventRow({ event: e, index, count, peerName }: EventRowProps) {
   const detail = describeEventDetail(e);
   return (
-    <li className={`event ev-${e.type}`}>
+    <li className={`event ev-${e.type}`} aria-posinset={index + 1} aria-setsize={count}>
       <time className="mono muted" dateTime={new Date(e.t).toISOString()}>
         {fmtClock(e.t)}
       </time>
       <span className="ev-who" title={e.peer ?? e.server}>
         {peerName ?? e.server ?? ''}
       </span>
-      <span className="ev-what">
+      {/* One line per event (fixed row height): a long detail is cut, its whole text in the tooltip. */}
+      <span className="ev-what" title={detail ? `${e.type} — ${detail}` : undefined}>
         <span className="ev-type">{e.type}</span>
         {detail && <span className="ev-detail"> — {detail}</span>}
       </span>

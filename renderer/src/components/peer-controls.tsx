@@ -3,7 +3,9 @@
 // Stop pinging/Resume pinging, Reconnect, Clear faults, Remove.
 import { useEffect, useRef, useState } from 'react';
 import type { KillMode, PeerInfo } from '../../../shared/contract';
-import { useApp, useUi } from '../context';
+import { useApp, useServices, useUi } from '../context';
+import { useThrottledStore } from '../hooks/use-throttled';
+import type { AppState } from '../state/app-store';
 import { useNow } from '../hooks/use-now';
 import { describeFaults, fmtClock, fmtDuration, hasFaults } from '../lib/format';
 import { describeLastClose, lastCloseOf, latestCloseEvent, type LastClose } from '../lib/last-close';
@@ -12,8 +14,20 @@ import { uiStore } from '../state/ui-store';
 import { DropDialog } from './drop-dialog';
 import { ThrottleDialog } from './throttle-dialog';
 
+const selectActivePeer = (s: AppState) => (s.activePeer ? s.peers[s.activePeer] : undefined);
+/** Batches replace the active PeerInfo ~10×/s for its stats; the panel shows them 4×/s. */
+const CONTROLS_REFRESH_MS = 250;
+/** Another peer picked, or a change the buttons reflect (state, faults): show it at once.
+ * (Faults by content: batches that cross IPC or JSON bring new objects every time.) */
+function controlsUrgent(s: AppState, prev: AppState): boolean {
+  const a = selectActivePeer(s);
+  const b = selectActivePeer(prev);
+  return !a || !b || a.id !== b.id || a.state !== b.state || JSON.stringify(a.faults) !== JSON.stringify(b.faults) || a.name !== b.name;
+}
+
 export function PeerControls() {
-  const peer = useApp((s) => (s.activePeer ? s.peers[s.activePeer] : undefined));
+  const { store } = useServices();
+  const peer = useThrottledStore(store, selectActivePeer, CONTROLS_REFRESH_MS, controlsUrgent);
   const dialog = useUi((s) => s.dialog);
   const close = () => uiStore.getState().openDialog(null);
 

@@ -1,7 +1,12 @@
 // Bottom status bar: peers up/down, heartbeats/s, main-process event-loop lag, transport.
 import { useEffect, useState } from 'react';
-import { useApp } from '../context';
+import { useApp, useServices } from '../context';
+import { useThrottledStore } from '../hooks/use-throttled';
+import type { AppState } from '../state/app-store';
 import type { ConnectionInfo } from '../transport/transport';
+
+const selectHealth = (s: AppState) => s.health;
+const HEALTH_REFRESH_MS = 250;
 
 export function StatusBar() {
   const counts = useApp((s) => {
@@ -10,28 +15,32 @@ export function StatusBar() {
     return `${up}/${s.peerIds.length - up}`;
   });
   const [up, down] = counts.split('/').map(Number);
-  const health = useApp((s) => s.health);
+  // Every batch carries new health figures; people read them 4×/s at most.
+  const health = useThrottledStore(useServices().store, selectHealth, HEALTH_REFRESH_MS);
   const connection = useApp((s) => s.connection);
   const kind = useApp((s) => s.transportKind);
   const servers = useApp((s) => s.servers.length);
   const lag = health?.eventLoopLagMs;
   return (
     <footer className="status-bar" aria-label="Status bar">
-      <span className="sb-item" title="peers connected / not connected">
-        <span className="dot ok" aria-hidden="true" /> {up} up
-      </span>
-      <span className="sb-item">
-        <span className={`dot ${down > 0 ? 'bad' : 'off'}`} aria-hidden="true" /> {down} down
-      </span>
-      <span className="sb-item">{servers} server{servers === 1 ? '' : 's'}</span>
-      <span className="sb-item" title="heartbeats (pings + pongs) handled per second">
-        {health ? health.heartbeatsPerSec.toFixed(1) : '–'} beats/s
-      </span>
-      <span className={`sb-item${lag !== undefined && lag > 50 ? ' warn' : ''}`} title="main-process event-loop lag">
-        loop lag {lag !== undefined ? `${lag.toFixed(1)} ms` : '–'}
-      </span>
-      <span className="spacer" />
-      <ConnectionBadge info={connection} kind={kind} />
+      {/* Absolutely placed in the grid item: a relayout boundary for the 4×/s numbers. */}
+      <div className="sb-row">
+        <span className="sb-item" title="peers connected / not connected">
+          <span className="dot ok" aria-hidden="true" /> {up} up
+        </span>
+        <span className="sb-item">
+          <span className={`dot ${down > 0 ? 'bad' : 'off'}`} aria-hidden="true" /> {down} down
+        </span>
+        <span className="sb-item">{servers} server{servers === 1 ? '' : 's'}</span>
+        <span className="sb-item" title="heartbeats (pings + pongs) handled per second">
+          {health ? health.heartbeatsPerSec.toFixed(1) : '–'} beats/s
+        </span>
+        <span className={`sb-item${lag !== undefined && lag > 50 ? ' warn' : ''}`} title="main-process event-loop lag">
+          loop lag {lag !== undefined ? `${lag.toFixed(1)} ms` : '–'}
+        </span>
+        <span className="spacer" />
+        <ConnectionBadge info={connection} kind={kind} />
+      </div>
     </footer>
   );
 }

@@ -34,14 +34,19 @@ function readPeer(series: SeriesStore, p: ChartPeer, sinceMs: number): { t: numb
   if (!ring) return { t, v };
   const gap = gapThresholdMs(p.intervalMs);
   let prev = -Infinity;
-  for (let i = ring.indexSince(sinceMs); i < ring.size; i++) {
-    const ti = ring.timeAt(i);
+  const times = ring.t;
+  const values = ring.v;
+  const cap = ring.capacity;
+  const size = ring.size;
+  let i = ring.indexSince(sinceMs);
+  for (let slot = ring.slotOf(i); i < size; i++, slot = slot + 1 === cap ? 0 : slot + 1) {
+    const ti = times[slot];
     if (ti - prev > gap && prev !== -Infinity) {
       t.push(prev + 1);
       v.push(null);
     }
     t.push(ti);
-    v.push(ring.valueAt(i));
+    v.push(values[slot]);
     prev = ti;
   }
   return { t, v };
@@ -54,21 +59,37 @@ export function buildColumns(series: SeriesStore, peers: readonly ChartPeer[], s
     const { t, v } = cols[0];
     return { xs: t, ys: [v], band: rollingBand(v, bandWindow, 0.05, 0.95) };
   }
-  // Union of timestamps, then each series placed at its own ones (undefined elsewhere).
-  const all: number[] = [];
-  for (const c of cols) for (const t of c.t) all.push(t);
-  all.sort((a, b) => a - b);
-  const xs: number[] = [];
-  for (const t of all) if (xs.length === 0 || xs[xs.length - 1] !== t) xs.push(t);
-  const ys = cols.map((c) => {
-    const out: Cell[] = new Array(xs.length).fill(undefined);
-    let j = 0;
-    for (let i = 0; i < c.t.length; i++) {
-      while (xs[j] < c.t[i]) j++;
-      out[j] = c.v[i];
+  // Union of timestamps, each series placed at its own ones (undefined elsewhere). Every
+  // column is already in time order, so a k-way merge (no sort: this runs every frame).
+  // Equal times within one series keep the last value.
+  const k = cols.length;
+  const ts = cols.map((c) => c.t);
+  const vs = cols.map((c) => c.v);
+  const lens = Int32Array.from(ts, (t) => t.length);
+  const at = new Int32Array(k);
+  let total = 0;
+  for (let c = 0; c < k; c++) total += lens[c];
+  const xs = new Array<number>(total);
+  const ys: Cell[][] = cols.map(() => new Array<Cell>(total).fill(undefined));
+  let m = 0;
+  for (;;) {
+    let min = Infinity;
+    for (let c = 0; c < k; c++) if (at[c] < lens[c] && ts[c][at[c]] < min) min = ts[c][at[c]];
+    if (min === Infinity) break;
+    xs[m] = min;
+    for (let c = 0; c < k; c++) {
+      let i = at[c];
+      const n = lens[c];
+      if (i >= n || ts[c][i] !== min) continue;
+      const t = ts[c];
+      while (i + 1 < n && t[i + 1] === min) i++;
+      ys[c][m] = vs[c][i];
+      at[c] = i + 1;
     }
-    return out;
-  });
+    m++;
+  }
+  xs.length = m;
+  for (const y of ys) y.length = m;
   return { xs, ys };
 }
 
@@ -132,11 +153,18 @@ export interface DownInterval {
  * Events may come newest-first; a peer still down is shaded up to `now`.
  */
 export function downIntervals(events: readonly LogEvent[], peers: ReadonlyMap<string, PeerState>, now: number): DownInterval[] {
-  const chrono = [...events].filter((e) => e.peer && peers.has(e.peer)).sort((a, b) => a.seq - b.seq);
+  // The store keeps events newest first: walk them backwards instead of copying and sorting
+  // (this runs every frame); any other order is sorted.
+  let newestFirst = true;
+  for (let i = 1; i < events.length && newestFirst; i++) if (events[i].seq > events[i - 1].seq) newestFirst = false;
+  const chrono = newestFirst ? null : [...events].sort((a, b) => a.seq - b.seq);
+  const n = events.length;
   const openSince = new Map<string, number>();
   const out: DownInterval[] = [];
-  for (const e of chrono) {
-    const peer = e.peer as string;
+  for (let i = 0; i < n; i++) {
+    const e = chrono ? chrono[i] : events[n - 1 - i];
+    if (!e.peer || !peers.has(e.peer)) continue;
+    const peer = e.peer;
     if (e.type === 'closed' || e.type === 'reconnecting') {
       if (!openSince.has(peer)) openSince.set(peer, e.t);
     } else if (e.type === 'connected') {

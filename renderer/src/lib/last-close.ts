@@ -20,6 +20,23 @@ export function lastCloseTimes(events: readonly LogEvent[]): Map<string, { reaso
   return out;
 }
 
+export type CloseTimes = ReadonlyMap<string, { reason: CloseReason | undefined; t: number; seq: number }>;
+
+const closeCache = new WeakMap<readonly LogEvent[], CloseTimes>();
+
+/**
+ * lastCloseTimes, computed once per events array: the store replaces the array on every
+ * change, so many table rows selecting their own close from the same state share one scan.
+ */
+export function cachedCloseTimes(events: readonly LogEvent[]): CloseTimes {
+  let m = closeCache.get(events);
+  if (!m) {
+    m = lastCloseTimes(events);
+    closeCache.set(events, m);
+  }
+  return m;
+}
+
 /**
  * The peer's last close, or null when it never closed. The log is bounded and drops its
  * oldest events first, so a logged close is never older than peer.closeReason: prefer it,

@@ -57,6 +57,11 @@ export class SampleRing {
     return this.t[(this.head - this.count + i + this.capacity) % this.capacity];
   }
 
+  /** Where the i-th sample (0 = oldest) sits in `t` / `v`: lets a reader walk without a modulo per step. */
+  slotOf(i: number): number {
+    return (this.head - this.count + i + this.capacity) % this.capacity;
+  }
+
   valueAt(i: number): number {
     return this.v[(this.head - this.count + i + this.capacity) % this.capacity];
   }

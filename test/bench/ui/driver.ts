@@ -126,8 +126,13 @@ async function openApp(browser: Browser, url: string, spec: PhaseSpec, cfg: Fake
   page.on('pageerror', (e) => errors.push(e.message));
   await page.addInitScript({ content: initScript(cfg) });
   await page.goto(url, { timeout: LOAD_TIMEOUT_MS });
-  // The snapshot (100 × 3 600 samples) is applied and every row rendered.
-  await page.waitForFunction((n) => document.querySelectorAll('tr.peer-row').length === n, cfg.peers, { timeout: LOAD_TIMEOUT_MS });
+  // The snapshot (100 × 3 600 samples) is applied: the table counts every peer and shows its
+  // rows (windowed: only those in view are in the DOM).
+  await page.waitForFunction(
+    (n) => document.querySelector('.peers-panel .count')?.textContent === String(n) && document.querySelectorAll('tr.peer-row').length > 0,
+    cfg.peers,
+    { timeout: LOAD_TIMEOUT_MS },
+  );
   if (errors.length) throw new Error(`page error: ${errors[0]}`);
   const status = await page.getByTestId('connection-status').innerText();
   if (!/IPC connected/.test(status)) throw new Error(`the app did not take the fake Electron transport (status: ${status})`);
