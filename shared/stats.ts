@@ -72,7 +72,9 @@ let scratchVersion = -1;
  */
 export class RttWindow {
   readonly size: number;
-  private readonly ring: Float64Array | Float32Array;
+  private ring: Float64Array | Float32Array;
+  /** where this window's `size` samples start in `ring` (non-zero only in a shared block) */
+  private off: number;
   private head = 0; // next write index
   private _count = 0;
   /** bumped on every change: validates the shared sorted copy */
@@ -80,16 +82,38 @@ export class RttWindow {
   private jitterCache = 0;
   private jitterValid = false;
 
-  constructor(size = 256, compact = false) {
+  /**
+   * @param storage optional (compact only): keep the samples in `storage[offset, offset+size)`
+   *   — e.g. a block of a FloatBlockPool slab — instead of a typed array of its own, which
+   *   costs two heap objects and a native backing store per window. See detach().
+   */
+  constructor(size = 256, compact = false, storage?: Float32Array, offset = 0) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`RttWindow size must be an integer >= 1, got ${size}`);
     this.size = size;
-    this.ring = compact ? new Float32Array(size) : new Float64Array(size);
+    if (storage !== undefined) {
+      if (!(offset >= 0 && offset + size <= storage.length)) throw new RangeError('RttWindow storage too small');
+      this.ring = storage;
+      this.off = offset;
+    } else {
+      this.ring = compact ? new Float32Array(size) : new Float64Array(size);
+      this.off = 0;
+    }
+  }
+
+  /**
+   * Moves the samples out of shared storage into an array of the window's own (no-op
+   * otherwise), so the storage block may be handed to another window.
+   */
+  detach(): void {
+    if (this.off === 0 && this.ring.length === this.size) return;
+    this.ring = this.ring.slice(this.off, this.off + this.size);
+    this.off = 0;
   }
 
   /** Adds a sample (non-finite or negative values are ignored). */
   add(rttMs: number): void {
     if (!validSample(rttMs)) return;
-    this.ring[this.head] = rttMs;
+    this.ring[this.off + this.head] = rttMs;
     this.head = this.head + 1 === this.size ? 0 : this.head + 1;
     if (this._count < this.size) this._count++;
     this.version++;
@@ -103,7 +127,7 @@ export class RttWindow {
 
   get last(): number | null {
     if (this._count === 0) return null;
-    return this.ring[this.head === 0 ? this.size - 1 : this.head - 1];
+    return this.ring[this.off + (this.head === 0 ? this.size - 1 : this.head - 1)];
   }
 
   /** Minimum over the window. */
@@ -120,7 +144,7 @@ export class RttWindow {
   get mean(): number | null {
     if (this._count === 0) return null;
     let sum = 0;
-    for (let k = 0; k < this._count; k++) sum += this.ring[k];
+    for (let k = 0; k < this._count; k++) sum += this.ring[this.off + k];
     return sum / this._count;
   }
 
@@ -137,12 +161,12 @@ export class RttWindow {
     if (!this.jitterValid) {
       // Oldest sample sits at head when full, at 0 otherwise.
       const start = this._count === this.size ? this.head : 0;
-      let prev = this.ring[start];
+      let prev = this.ring[this.off + start];
       let sum = 0;
       for (let k = 1; k < this._count; k++) {
         let idx = start + k;
         if (idx >= this.size) idx -= this.size;
-        const cur = this.ring[idx];
+        const cur = this.ring[this.off + idx];
         sum += Math.abs(cur - prev);
         prev = cur;
       }
@@ -159,7 +183,7 @@ export class RttWindow {
     for (let k = 0; k < this._count; k++) {
       let idx = start + k;
       if (idx >= this.size) idx -= this.size;
-      out[k] = this.ring[idx];
+      out[k] = this.ring[this.off + idx];
     }
     return out;
   }
@@ -177,13 +201,54 @@ export class RttWindow {
       if (scratch.length < this._count) scratch = new Float64Array(Math.max(this._count, scratch.length * 2));
       // Order of samples doesn't matter for percentiles: copy the filled prefix and sort numerically.
       const view = scratch.subarray(0, this._count);
-      view.set(this.ring.subarray(0, this._count));
+      for (let k = 0; k < this._count; k++) view[k] = this.ring[this.off + k];
       view.sort();
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- an identity tag for the cache, not a closure alias
       scratchOwner = this;
       scratchVersion = this.version;
     }
     return scratch;
+  }
+}
+
+/**
+ * Fixed-size blocks of 32-bit floats carved from shared slabs, for the per-connection
+ * windows (RttWindow / PhiAccrual `storage`): thousands of small typed arrays would
+ * each cost a typed-array object, an ArrayBuffer object and a native backing store.
+ * Released blocks are reused (their owner detaches first, so it keeps its data).
+ */
+export class FloatBlockPool {
+  private slab: Float32Array | null = null;
+  private used = 0;
+  private readonly freeArrays: Float32Array[] = [];
+  private readonly freeOffsets: number[] = [];
+
+  constructor(
+    readonly blockSize: number,
+    readonly blocksPerSlab = 64,
+  ) {
+    if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError('blockSize must be an integer >= 1');
+  }
+
+  /** A zeroed block: `array[offset, offset + blockSize)`. Pass both to the window constructors. */
+  take(): { array: Float32Array; offset: number } {
+    const a = this.freeArrays.pop();
+    if (a !== undefined) {
+      const offset = this.freeOffsets.pop() as number;
+      a.fill(0, offset, offset + this.blockSize);
+      return { array: a, offset };
+    }
+    if (this.slab === null || this.used === this.blocksPerSlab) {
+      this.slab = new Float32Array(this.blockSize * this.blocksPerSlab);
+      this.used = 0;
+    }
+    return { array: this.slab, offset: this.blockSize * this.used++ };
+  }
+
+  /** Returns a block taken from this pool; nothing may use it afterwards. */
+  give(array: Float32Array, offset: number): void {
+    this.freeArrays.push(array);
+    this.freeOffsets.push(offset);
   }
 }
 
@@ -209,7 +274,9 @@ export class PhiAccrual {
   readonly windowSize: number;
   readonly minStdDevMs: number;
   /** 32-bit floats: ms intervals keep ~7 significant digits (60 ns at 1 s), half the memory */
-  private readonly intervals: Float32Array;
+  private intervals: Float32Array;
+  /** where this window starts in `intervals` (non-zero only in a shared block) */
+  private off: number;
   private head = 0;
   private n = 0;
   private sum = 0;
@@ -219,12 +286,27 @@ export class PhiAccrual {
   private lastArrival = 0;
   private arrived = false;
 
-  constructor(windowSize = 100, minStdDevMs = 100) {
+  /** @param storage optional: keep the window in `storage[offset, offset+windowSize)` (see RttWindow). */
+  constructor(windowSize = 100, minStdDevMs = 100, storage?: Float32Array, offset = 0) {
     if (!Number.isInteger(windowSize) || windowSize < 1) throw new RangeError('windowSize must be an integer >= 1');
     if (!(minStdDevMs > 0) || !Number.isFinite(minStdDevMs)) throw new RangeError('minStdDevMs must be > 0');
     this.windowSize = windowSize;
     this.minStdDevMs = minStdDevMs;
-    this.intervals = new Float32Array(windowSize);
+    if (storage !== undefined) {
+      if (!(offset >= 0 && offset + windowSize <= storage.length)) throw new RangeError('PhiAccrual storage too small');
+      this.intervals = storage;
+      this.off = offset;
+    } else {
+      this.intervals = new Float32Array(windowSize);
+      this.off = 0;
+    }
+  }
+
+  /** Moves the window out of shared storage into an array of its own (see RttWindow.detach). */
+  detach(): void {
+    if (this.off === 0 && this.intervals.length === this.windowSize) return;
+    this.intervals = this.intervals.slice(this.off, this.off + this.windowSize);
+    this.off = 0;
   }
 
   /** Records a heartbeat arrival. Times going backwards are ignored. */
@@ -240,13 +322,13 @@ export class PhiAccrual {
     // Rounded as stored, so the running sums add exactly what they later subtract.
     const interval = Math.fround(nowMs - last);
     if (this.n === this.windowSize) {
-      const old = this.intervals[this.head];
+      const old = this.intervals[this.off + this.head];
       this.sum -= old;
       this.sumSq -= old * old;
     } else {
       this.n++;
     }
-    this.intervals[this.head] = interval;
+    this.intervals[this.off + this.head] = interval;
     this.head = this.head + 1 === this.windowSize ? 0 : this.head + 1;
     this.sum += interval;
     this.sumSq += interval * interval;
@@ -298,7 +380,7 @@ export class PhiAccrual {
     let s = 0;
     let sq = 0;
     for (let k = 0; k < this.n; k++) {
-      const v = this.intervals[k];
+      const v = this.intervals[this.off + k];
       s += v;
       sq += v * v;
     }

@@ -38,6 +38,8 @@ export interface LoadClientConfig {
   connectDeadlineMs?: number;
   /** open a replacement when the server closes a connection (constant population) */
   reconnect?: boolean;
+  /** also open this many 'echo' peers to the server's companion echo on echoPort */
+  echo?: { port: number; n: number };
 }
 
 export interface LoadReady {
@@ -107,9 +109,9 @@ async function main(): Promise<void> {
   let connected = 0;
   let failed = 0;
 
-  const openOne = (): Promise<void> =>
+  const openOne = (port = cfg.port, mode: LoadMode = cfg.mode): Promise<void> =>
     new Promise((resolve) => {
-      const socket = connect({ host: HOST, port: cfg.port });
+      const socket = connect({ host: HOST, port });
       const peer: Peer = { socket, destroy: () => socket.destroy(), frozen: false, frozenAt: 0, closedAt: 0, onClosed: null };
       let isConnected = false;
       socket.setNoDelay(true);
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
           closedByServer++;
           if (cfg.reconnect) {
             reconnects++;
-            void openOne();
+            void openOne(port, mode);
           }
         }
         peer.onClosed?.();
@@ -143,11 +145,11 @@ async function main(): Promise<void> {
         isConnected = true;
         connected++;
         peers.add(peer);
-        attach(peer);
+        attach(peer, mode);
         // A framed server greets with HELLO as soon as it accepts: waiting for it bounds
         // the accept queue by `concurrency` (a starved server otherwise overflows its
         // backlog and SYN retransmit back-off stretches the ramp to minutes).
-        if (cfg.mode !== 'framed') resolve();
+        if (mode !== 'framed') resolve();
         else {
           const t = setTimeout(resolve, 10_000);
           socket.once('data', () => {
@@ -214,9 +216,9 @@ async function main(): Promise<void> {
       client.start();
     });
 
-  const attach = (peer: Peer): void => {
+  const attach = (peer: Peer, mode: LoadMode): void => {
     const socket = peer.socket as Socket;
-    if (cfg.mode === 'text') {
+    if (mode === 'text') {
       const scanner = new PlainScanner();
       const onToken = (t: 'ping' | 'pong'): void => {
         if (t === 'ping' && !peer.frozen) {
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
       };
       const onData = (): void => {};
       socket.on('data', (chunk) => scanner.push(chunk, onToken, onData));
-    } else if (cfg.mode === 'framed') {
+    } else if (mode === 'framed') {
       const decoder = new FrameDecoder();
       const onFrame = (type: number, payload: Uint8Array): void => {
         if (type === FRAME_PING && !peer.frozen) {
@@ -274,6 +276,9 @@ async function main(): Promise<void> {
     );
   }
   await Promise.all(workers);
+  // The companion echo's peers, in this same process: same client code path as the
+  // load client's own echo mode, same socket options, same load.
+  for (let i = 0; i < (cfg.echo?.n ?? 0); i++) await openOne(cfg.echo?.port, 'echo');
 
   serveIpc({
     stats: (): LoadStats => ({ live: peers.size, closedByServer, answered, reconnects }),

@@ -3,6 +3,7 @@
 // event-loop delay (monitorEventLoopDelay), heartbeats completed, false timeouts, and
 // memory per connection (RSS/heap after a full GC, against the idle-listening baseline).
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { startClassic } from './baselines/classic';
 import { startEcho } from './baselines/echo';
 import { startFloor } from './baselines/floor';
@@ -17,6 +18,12 @@ export type ServerImpl = 'heartwire' | 'heartwire-plain' | 'classic' | 'sweep' |
 
 export interface ServerChildConfig extends BenchServerOptions {
   impl: ServerImpl;
+  /**
+   * Also run the bare 12-byte echo reference (same options) in this process, on a port
+   * of its own: the rtt scenario measures Heartwire and its reference side by side in
+   * one server process against one load-client process.
+   */
+  companionEcho?: boolean;
 }
 
 export interface ServerReady {
@@ -26,6 +33,8 @@ export interface ServerReady {
   openFds: number;
   baseRss: number;
   baseHeap: number;
+  /** port of the companion echo (companionEcho only) */
+  echoPort?: number;
 }
 
 export interface ServerReport {
@@ -69,6 +78,7 @@ function start(cfg: ServerChildConfig): Promise<BenchServer> {
 async function main(): Promise<void> {
   const cfg = childConfig<ServerChildConfig>();
   const server = await start(cfg);
+  const echo = cfg.companionEcho ? await startEcho({ ...cfg, port: 0 }) : null;
   fullGc();
   const base = process.memoryUsage();
 
@@ -115,7 +125,17 @@ async function main(): Promise<void> {
       };
     },
     stats: () => server.stats(),
+    /** Diagnostics: V8 heap spaces after a full GC (and a heap snapshot when m.snapshot names a file). */
+    memory: (m) => {
+      fullGc();
+      if (typeof m.snapshot === 'string') writeHeapSnapshot(m.snapshot);
+      return {
+        ...process.memoryUsage(),
+        spaces: getHeapSpaceStatistics().map((sp) => ({ name: sp.space_name, size: sp.space_size, used: sp.space_used_size })),
+      };
+    },
     rtt: () => server.takeRttSamples?.() ?? [],
+    echoRtt: () => echo?.takeRttSamples?.() ?? [],
     stream: (m) => {
       if (!server.stream) throw new Error(`${cfg.impl} has no update stream`);
       return server.stream(Number(m.ms));
@@ -131,7 +151,7 @@ async function main(): Promise<void> {
     },
     stop: async () => {
       setTimeout(() => process.exit(0), 1000).unref();
-      await server.close().catch(() => undefined);
+      await Promise.all([server.close().catch(() => undefined), echo?.close().catch(() => undefined)]);
       setImmediate(() => process.exit(0));
       return {};
     },
@@ -144,6 +164,7 @@ async function main(): Promise<void> {
     openFds: openFds(),
     baseRss: base.rss,
     baseHeap: base.heapUsed,
+    ...(echo ? { echoPort: echo.port } : {}),
   };
   sendReady(ready as unknown as Record<string, unknown>);
 }

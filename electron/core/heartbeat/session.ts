@@ -34,7 +34,7 @@ import {
   writePing,
   type HelloPayload,
 } from '../../../shared/protocol';
-import { PhiAccrual, RttEstimator, RttWindow, adaptiveDeadlineMs } from '../../../shared/stats';
+import { FloatBlockPool, PhiAccrual, RttEstimator, RttWindow, adaptiveDeadlineMs } from '../../../shared/stats';
 import { formatAddress } from './address';
 import { DirectPipe, directPipe, type Pipe, type PipeFactory } from './pipe';
 import { TimerEntry, defaultScheduler, type Scheduler } from './scheduler';
@@ -89,6 +89,12 @@ export const SESSION_PHI_WINDOW = 32;
  * watches, and the 'rtt' event carries every sample for longer histories.
  */
 export const SESSION_RTT_WINDOW = 64;
+/**
+ * Both windows of a session live in one block of a shared slab (no typed array, no
+ * ArrayBuffer, no native backing store per session); a closed session moves its samples
+ * into arrays of its own (detach) and its block goes to the next session.
+ */
+const windowPool = new FloatBlockPool(SESSION_RTT_WINDOW + SESSION_PHI_WINDOW);
 /** Pings go out in at most this many groups per interval (see pingSlot)… */
 const PING_GROUPS_PER_INTERVAL = 20;
 /** …spaced at most this far apart (a ping leaves at most this late). */
@@ -130,6 +136,8 @@ interface SessionConfig {
   readonly reuseBuffers: boolean;
   /** outstanding-ping ring size (a power of two) */
   readonly ring: number;
+  /** where framed sessions keep their outstanding-ping rings (see RingPool) */
+  readonly ringPool: RingPool;
   /** see pingSlot() */
   readonly pingQuantumMs: number;
   /** the HELLO frame, encoded once; never mutated, so many sockets may queue it at once */
@@ -137,6 +145,56 @@ interface SessionConfig {
 }
 
 let lastConfig: SessionConfig | null = null;
+
+/**
+ * Outstanding-ping rings — `ring` seqs then `ring` send times per framed session — as
+ * blocks of shared Float64 slabs (seq < 2^32 and t < 2^53 are exact as doubles): two
+ * small arrays per session would cost two array objects and two backing stores. A
+ * closed session no longer reads its rings, so its block goes straight back.
+ */
+class RingPool {
+  private slab: Float64Array | null = null;
+  private used = 0;
+  private readonly free: { array: Float64Array; at: number }[] = [];
+  private readonly block: number;
+
+  constructor(private readonly ring: number) {
+    this.block = 2 * ring;
+  }
+
+  /** A block with every seq slot empty (-1): `array[at, at + 2 * ring)`. */
+  take(): { array: Float64Array; at: number } {
+    const b = this.free.pop() ?? this.fresh();
+    b.array.fill(-1, b.at, b.at + this.ring);
+    b.array.fill(0, b.at + this.ring, b.at + this.block);
+    return b;
+  }
+
+  give(array: Float64Array, at: number): void {
+    this.free.push({ array, at });
+  }
+
+  private fresh(): { array: Float64Array; at: number } {
+    const perSlab = Math.max(1, Math.floor(1024 / this.block));
+    if (this.slab === null || this.used === perSlab) {
+      this.slab = new Float64Array(this.block * perSlab);
+      this.used = 0;
+    }
+    return { array: this.slab, at: this.block * this.used++ };
+  }
+}
+
+const ringPools = new Map<number, RingPool>();
+function ringPoolFor(ring: number): RingPool {
+  let p = ringPools.get(ring);
+  if (p === undefined) {
+    p = new RingPool(ring);
+    ringPools.set(ring, p);
+  }
+  return p;
+}
+/** plain sessions have no ping rings */
+const NO_RINGS = new Float64Array(0);
 
 /** The shared config for `opts` (the last one built, when its options are equal). */
 function configFor(opts: SessionOptions): SessionConfig {
@@ -160,6 +218,8 @@ function configFor(opts: SessionOptions): SessionConfig {
     return c;
   }
   const framed = opts.protocol === 'framed';
+  // Enough ring slots to keep every ping that may still be answered within the timeout.
+  const ring = Math.min(1024, Math.max(8, nextPow2(Math.ceil(opts.timeoutMs / opts.intervalMs) + 2)));
   const cfg: SessionConfig = {
     protocol: opts.protocol,
     role: opts.role,
@@ -176,8 +236,8 @@ function configFor(opts: SessionOptions): SessionConfig {
     adaptive: opts.timeoutMode === 'adaptive',
     floorMs: opts.adaptiveFloorMs ?? 2 * opts.intervalMs,
     reuseBuffers: factory === directPipe,
-    // Enough ring slots to keep every ping that may still be answered within the timeout.
-    ring: Math.min(1024, Math.max(8, nextPow2(Math.ceil(opts.timeoutMs / opts.intervalMs) + 2))),
+    ring,
+    ringPool: ringPoolFor(ring),
     pingQuantumMs: Math.max(sched.tickMs, Math.min(PING_GROUP_MAX_MS, opts.intervalMs / PING_GROUPS_PER_INTERVAL)),
     hello: null,
   };
@@ -206,6 +266,72 @@ function nextPhase(): number {
 let sharedPing: Buffer | null = null;
 let sharedPong: Buffer | null = null;
 
+/** What the socket handle's getsockname/getpeername fill in (Node internals). */
+interface SockName {
+  address?: string;
+  port?: number;
+}
+interface SocketHandle {
+  getsockname?(out: SockName): number;
+  getpeername?(out: SockName): number;
+}
+const scratchName: SockName = {};
+const ends: { localIp: string; localPort: number | undefined; remoteIp: string; remotePort: number | undefined } = {
+  localIp: '',
+  localPort: undefined,
+  remoteIp: '',
+  remotePort: undefined,
+};
+// Every server-side session shares its local ip, and most share a remote ip: keep one
+// string per distinct ip instead of one per connection.
+let lastIpA = '';
+let lastIpB = '';
+function internIp(ip: string | undefined): string {
+  if (ip === undefined) return '';
+  if (ip === lastIpA) return lastIpA;
+  if (ip === lastIpB) return lastIpB;
+  lastIpB = lastIpA;
+  lastIpA = ip;
+  return ip;
+}
+
+/**
+ * Both ends of `socket` into `ends`, read once at construction (a reset socket may lose
+ * its handle, after which Node can no longer tell the addresses). Read from the handle
+ * into a shared scratch object: socket.localAddress/remoteAddress would leave a cached
+ * {address, family, port} object per end on every socket. Falls back to the public
+ * getters when the handle is not the usual TCP wrap.
+ */
+function captureEnds(socket: Socket): void {
+  const h = (socket as unknown as { _handle?: SocketHandle | null })._handle;
+  const o = scratchName;
+  if (h && typeof h.getsockname === 'function' && typeof h.getpeername === 'function') {
+    o.address = undefined;
+    o.port = undefined;
+    if (h.getsockname(o) === 0 && o.address !== undefined) {
+      ends.localIp = internIp(o.address);
+      ends.localPort = o.port;
+    } else {
+      ends.localIp = internIp(socket.localAddress);
+      ends.localPort = socket.localPort;
+    }
+    o.address = undefined;
+    o.port = undefined;
+    if (h.getpeername(o) === 0 && o.address !== undefined) {
+      ends.remoteIp = internIp(o.address);
+      ends.remotePort = o.port;
+    } else {
+      ends.remoteIp = internIp(socket.remoteAddress);
+      ends.remotePort = socket.remotePort;
+    }
+    return;
+  }
+  ends.localIp = internIp(socket.localAddress);
+  ends.localPort = socket.localPort;
+  ends.remoteIp = internIp(socket.remoteAddress);
+  ends.remotePort = socket.remotePort;
+}
+
 function toBuffer(u8: Uint8Array): Buffer {
   return Buffer.isBuffer(u8) ? u8 : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }
@@ -219,10 +345,12 @@ function nextPow2(n: number): number {
 export class HeartbeatSession extends EventEmitter<SessionEvents> {
   readonly socket: Socket;
   readonly pipe: Pipe;
-  /** our end, "ip:port" (IPv6 as [::1]:port) */
-  readonly local: string;
-  /** the other end */
-  readonly remote: string;
+  // Both ends as raw ip + port, formatted on demand (see captureEnds): the formatted
+  // strings and Node's cached socket-name objects would cost ~350 bytes per connection.
+  private readonly localIp: string;
+  private readonly localPort: number | undefined;
+  private readonly remoteIp: string;
+  private readonly remotePort: number | undefined;
   readonly counters: SessionCounters = {
     pingsSent: 0,
     pongsReceived: 0,
@@ -232,14 +360,17 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     dataBytesOut: 0,
   };
   /** the last SESSION_RTT_WINDOW samples, stored compactly (one window per connection) */
-  readonly rtt = new RttWindow(SESSION_RTT_WINDOW, true);
+  readonly rtt: RttWindow;
   readonly estimator = new RttEstimator();
-  readonly phiDetector = new PhiAccrual(SESSION_PHI_WINDOW);
+  readonly phiDetector: PhiAccrual;
   /** epoch ms when the session started */
   readonly startedAt = Date.now();
 
   private readonly cfg: SessionConfig;
   private readonly sched: Scheduler;
+  /** the windowPool block holding rtt's and phiDetector's samples while open */
+  private readonly windows: Float32Array;
+  private readonly windowsAt: number;
   private _closed = false;
   /** Peer sent FIN while the pipe still held some of its bytes. */
   private endPending = false;
@@ -262,15 +393,14 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
   /** adaptive probes sent since the last frame from the peer (see probeDueMs) */
   private probes = 0;
 
-  // Outstanding framed pings: ring indexed by seq & (ring - 1) (seqs are consecutive).
-  // Plain arrays of numbers: a few slots each, and a typed array would cost more in
-  // its two header objects than in its data.
+  // Outstanding framed pings: ring indexed by seq & (ring - 1) (seqs are consecutive),
+  // in a block of a shared slab (RingPool): outs[outsAt + i] is the seq of the ping in
+  // slot i (-1 when answered/reaped/empty), outs[outsAt + ring + i] its `t` (µs on our
+  // clock), which is also its send time.
   private seq = 0;
   private oldest = 1;
-  /** seq of the ping in each slot, -1 when answered/reaped/empty */
-  private readonly outSeq: number[];
-  /** its `t` (µs on our clock), which is also its send time */
-  private readonly outT: number[];
+  private readonly outs: Float64Array;
+  private readonly outsAt: number;
   /** plain server: send time of the one outstanding 'ping', -1 when none */
   private plainPingAt = -1;
   /** @internal see kCloseHook */
@@ -284,11 +414,25 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     this.sched = cfg.sched;
     this.decoder = cfg.framed ? new FrameDecoder(opts.maxFrameBytes) : null;
     this.scanner = cfg.framed ? null : new PlainScanner();
-    this.outSeq = new Array<number>(cfg.ring).fill(-1);
-    this.outT = new Array<number>(cfg.ring).fill(0);
+    if (cfg.framed) {
+      const rings = cfg.ringPool.take();
+      this.outs = rings.array;
+      this.outsAt = rings.at;
+    } else {
+      this.outs = NO_RINGS;
+      this.outsAt = 0;
+    }
+    const block = windowPool.take();
+    this.windows = block.array;
+    this.windowsAt = block.offset;
+    this.rtt = new RttWindow(SESSION_RTT_WINDOW, true, block.array, block.offset);
+    this.phiDetector = new PhiAccrual(SESSION_PHI_WINDOW, undefined, block.array, block.offset + SESSION_RTT_WINDOW);
 
-    this.local = formatAddress(socket.localAddress, socket.localPort);
-    this.remote = formatAddress(socket.remoteAddress, socket.remotePort);
+    captureEnds(socket);
+    this.localIp = ends.localIp;
+    this.localPort = ends.localPort;
+    this.remoteIp = ends.remoteIp;
+    this.remotePort = ends.remotePort;
     try {
       socket.setNoDelay(true);
       // Backstop for a silent dead peer if heartbeats are stopped by a fault.
@@ -329,6 +473,16 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
       this.sched.schedule(this.pingEntry, this.pingSlot(this.nextPingAt));
     }
     this.armDeadline(now, this.currentDeadlineMs());
+  }
+
+  /** our end, "ip:port" (IPv6 as [::1]:port); '' if the socket was gone on arrival */
+  get local(): string {
+    return formatAddress(this.localIp, this.localPort);
+  }
+
+  /** the other end */
+  get remote(): string {
+    return formatAddress(this.remoteIp, this.remotePort);
   }
 
   get protocol(): Protocol {
@@ -502,12 +656,14 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
 
   private onPong(bytes: Uint8Array, at: number): void {
     const seq = readPingSeqAt(bytes, at);
-    const idx = seq & (this.cfg.ring - 1);
+    const ring = this.cfg.ring;
+    const slot = this.outsAt + (seq & (ring - 1));
+    const outs = this.outs;
     // Karn's rule: unknown or already answered ⇒ no RTT sample.
-    if (this.outSeq[idx] !== seq) return;
+    if (outs[slot] !== seq) return;
     const t = readPingTimeAt(bytes, at);
-    if (t !== this.outT[idx]) return; // not the ping we sent under that seq
-    this.outSeq[idx] = -1;
+    if (t !== outs[slot + ring]) return; // not the ping we sent under that seq
+    outs[slot] = -1;
     this.recordRtt(this.chunkNow - t / 1000);
   }
 
@@ -601,17 +757,19 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     this.reapMissed(tickNow);
     const seq = (this.seq + 1) >>> 0;
     this.seq = seq;
-    const idx = seq & (this.cfg.ring - 1);
-    if (this.outSeq[idx] >= 0 && this.listenerCount('beat') > 0) this.emit('beat', 'm'); // evicted unanswered
+    const ring = this.cfg.ring;
+    const slot = this.outsAt + (seq & (ring - 1));
+    const outs = this.outs;
+    if (outs[slot] >= 0 && this.listenerCount('beat') > 0) this.emit('beat', 'm'); // evicted unanswered
     const buf = sharedPing ?? Buffer.allocUnsafe(PING_FRAME_BYTES);
     this.counters.pingsSent++;
     this.counters.bytesOut += PING_FRAME_BYTES;
-    this.outSeq[idx] = seq;
+    outs[slot] = seq;
     // t = our clock just before the one write of the whole frame: nothing but the
     // frame's last 8 bytes and the ring store run between the two.
     const t = Math.floor(this.sched.now() * 1000);
     writePing(buf, 0, seq, t);
-    this.outT[idx] = t;
+    outs[slot + ring] = t;
     this.pipe.write(buf);
     sharedPing = this.flushed() ? buf : null;
   }
@@ -620,12 +778,14 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
   private reapMissed(now: number): void {
     const limitUs = (now - this.cfg.timeoutMs) * 1000;
     const end = (this.seq + 1) >>> 0;
+    const ring = this.cfg.ring;
+    const outs = this.outs;
     let s = this.oldest;
     while (s !== end) {
-      const idx = s & (this.cfg.ring - 1);
-      if (this.outSeq[idx] === s) {
-        if (this.outT[idx] > limitUs) break;
-        this.outSeq[idx] = -1;
+      const slot = this.outsAt + (s & (ring - 1));
+      if (outs[slot] === s) {
+        if (outs[slot + ring] > limitUs) break;
+        outs[slot] = -1;
         this.emit('beat', 'm');
       }
       s = (s + 1) >>> 0;
@@ -755,6 +915,11 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     this._closeReason = reason;
     this.sched.cancel(this.pingEntry);
     this.sched.cancel(this.deadlineEntry);
+    // Nothing adds samples once closed: keep them, hand the shared block on.
+    this.rtt.detach();
+    this.phiDetector.detach();
+    windowPool.give(this.windows, this.windowsAt);
+    if (this.outs !== NO_RINGS) this.cfg.ringPool.give(this.outs, this.outsAt);
     // A graceful end lets a pipe that holds bytes write them out before the FIN.
     const pipeEnds = how === 'end' && this.pipe.end !== undefined && !this.socket.destroyed;
     try {

@@ -63,15 +63,17 @@ export async function withPair<T>(opts: PairOptions, fn: (pair: Pair) => Promise
   let client: BenchChild<LoadReady> | undefined;
   try {
     server = await BenchChild.start<ServerReady>('server-child.ts', opts.server, { nodeArgs, label: `server:${label}` });
+    const clientN = typeof opts.n === 'function' ? opts.n(server.ready) : opts.n;
     const clientCfg: LoadClientConfig = {
       port: server.ready.port,
-      n: typeof opts.n === 'function' ? opts.n(server.ready) : opts.n,
+      n: clientN,
       mode: opts.peerMode ?? loadModeFor(opts.server.impl),
       intervalMs: opts.server.intervalMs,
       timeoutMs: opts.server.timeoutMs,
       timeoutMode: opts.server.timeoutMode,
       connectDeadlineMs: opts.connectDeadlineMs ?? 60_000,
       reconnect: opts.reconnect ?? false,
+      ...(server.ready.echoPort !== undefined ? { echo: { port: server.ready.echoPort, n: clientN } } : {}),
     };
     client = await BenchChild.start<LoadReady>('load-client.ts', clientCfg, {
       label: `client:${label}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { PHI_MAX, PhiAccrual, RttEstimator, RttWindow, adaptiveDeadlineMs } from '../../../shared/stats';
+import { FloatBlockPool, PHI_MAX, PhiAccrual, RttEstimator, RttWindow, adaptiveDeadlineMs } from '../../../shared/stats';
 
 describe('RttEstimator (RFC 6298)', () => {
   it('starts empty and takes the first sample as SRTT=R, RTTVAR=R/2', () => {
@@ -244,5 +244,43 @@ describe('adaptiveDeadlineMs', () => {
     for (const r of [20, 25, 30]) e.update(r);
     const expected = 1000 + (e.srtt as number) + 4 * (e.rttvar as number);
     expect(adaptiveDeadlineMs(1000, e.srtt, e.rttvar, 0, 10_000)).toBeCloseTo(expected, 12);
+  });
+});
+
+describe('windows in shared storage (FloatBlockPool)', () => {
+  it('keeps samples in its block, apart from its neighbours, and keeps them after detach', () => {
+    const pool = new FloatBlockPool(8, 2);
+    const a = pool.take();
+    const b = pool.take();
+    expect(b.array).toBe(a.array);
+    expect(b.offset).toBe(8);
+    const wa = new RttWindow(4, true, a.array, a.offset);
+    const pa = new PhiAccrual(4, 1, a.array, a.offset + 4);
+    const wb = new RttWindow(8, true, b.array, b.offset);
+    for (const v of [1, 2, 3, 4, 5]) wa.add(v);
+    for (const v of [10, 20]) wb.add(v);
+    for (const t of [0, 100, 200, 300]) pa.heartbeat(t);
+    expect(wa.toArray()).toEqual([2, 3, 4, 5]);
+    expect(wa.percentile(50)).toBe(3);
+    expect(wa.jitter).toBe(1);
+    expect(wb.toArray()).toEqual([10, 20]);
+    expect(pa.meanMs).toBe(100);
+    wa.detach();
+    pa.detach();
+    pool.give(a.array, a.offset);
+    const c = pool.take();
+    expect(c.offset).toBe(a.offset);
+    expect(c.array[c.offset]).toBe(0); // handed out zeroed
+    c.array.fill(99, c.offset, c.offset + 8);
+    expect(wa.toArray()).toEqual([2, 3, 4, 5]);
+    expect(wa.last).toBe(5);
+    expect(pa.meanMs).toBe(100);
+    expect(wb.toArray()).toEqual([10, 20]);
+    expect(pool.take().array).not.toBe(a.array); // slab full: a new one
+  });
+
+  it('rejects storage that is too small', () => {
+    expect(() => new RttWindow(8, true, new Float32Array(10), 4)).toThrow(RangeError);
+    expect(() => new PhiAccrual(8, 1, new Float32Array(4))).toThrow(RangeError);
   });
 });
