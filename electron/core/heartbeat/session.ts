@@ -36,6 +36,8 @@ import {
 } from '../../../shared/protocol';
 import { FloatBlockPool, PhiAccrual, RttEstimator, RttWindow, adaptiveDeadlineMs } from '../../../shared/stats';
 import { formatAddress } from './address';
+import { NO_RINGS, ringPoolFor, type RingPool } from './ping-ring-pool';
+import { captureEnds, ends } from './socket-ends';
 import { DirectPipe, directPipe, type Pipe, type PipeFactory } from './pipe';
 import { TimerEntry, defaultScheduler, type Scheduler } from './scheduler';
 
@@ -146,55 +148,6 @@ interface SessionConfig {
 
 let lastConfig: SessionConfig | null = null;
 
-/**
- * Outstanding-ping rings — `ring` seqs then `ring` send times per framed session — as
- * blocks of shared Float64 slabs (seq < 2^32 and t < 2^53 are exact as doubles): two
- * small arrays per session would cost two array objects and two backing stores. A
- * closed session no longer reads its rings, so its block goes straight back.
- */
-class RingPool {
-  private slab: Float64Array | null = null;
-  private used = 0;
-  private readonly free: { array: Float64Array; at: number }[] = [];
-  private readonly block: number;
-
-  constructor(private readonly ring: number) {
-    this.block = 2 * ring;
-  }
-
-  /** A block with every seq slot empty (-1): `array[at, at + 2 * ring)`. */
-  take(): { array: Float64Array; at: number } {
-    const b = this.free.pop() ?? this.fresh();
-    b.array.fill(-1, b.at, b.at + this.ring);
-    b.array.fill(0, b.at + this.ring, b.at + this.block);
-    return b;
-  }
-
-  give(array: Float64Array, at: number): void {
-    this.free.push({ array, at });
-  }
-
-  private fresh(): { array: Float64Array; at: number } {
-    const perSlab = Math.max(1, Math.floor(1024 / this.block));
-    if (this.slab === null || this.used === perSlab) {
-      this.slab = new Float64Array(this.block * perSlab);
-      this.used = 0;
-    }
-    return { array: this.slab, at: this.block * this.used++ };
-  }
-}
-
-const ringPools = new Map<number, RingPool>();
-function ringPoolFor(ring: number): RingPool {
-  let p = ringPools.get(ring);
-  if (p === undefined) {
-    p = new RingPool(ring);
-    ringPools.set(ring, p);
-  }
-  return p;
-}
-/** plain sessions have no ping rings */
-const NO_RINGS = new Float64Array(0);
 
 /** The shared config for `opts` (the last one built, when its options are equal). */
 function configFor(opts: SessionOptions): SessionConfig {
@@ -266,71 +219,6 @@ function nextPhase(): number {
 let sharedPing: Buffer | null = null;
 let sharedPong: Buffer | null = null;
 
-/** What the socket handle's getsockname/getpeername fill in (Node internals). */
-interface SockName {
-  address?: string;
-  port?: number;
-}
-interface SocketHandle {
-  getsockname?(out: SockName): number;
-  getpeername?(out: SockName): number;
-}
-const scratchName: SockName = {};
-const ends: { localIp: string; localPort: number | undefined; remoteIp: string; remotePort: number | undefined } = {
-  localIp: '',
-  localPort: undefined,
-  remoteIp: '',
-  remotePort: undefined,
-};
-// Every server-side session shares its local ip, and most share a remote ip: keep one
-// string per distinct ip instead of one per connection.
-let lastIpA = '';
-let lastIpB = '';
-function internIp(ip: string | undefined): string {
-  if (ip === undefined) return '';
-  if (ip === lastIpA) return lastIpA;
-  if (ip === lastIpB) return lastIpB;
-  lastIpB = lastIpA;
-  lastIpA = ip;
-  return ip;
-}
-
-/**
- * Both ends of `socket` into `ends`, read once at construction (a reset socket may lose
- * its handle, after which Node can no longer tell the addresses). Read from the handle
- * into a shared scratch object: socket.localAddress/remoteAddress would leave a cached
- * {address, family, port} object per end on every socket. Falls back to the public
- * getters when the handle is not the usual TCP wrap.
- */
-function captureEnds(socket: Socket): void {
-  const h = (socket as unknown as { _handle?: SocketHandle | null })._handle;
-  const o = scratchName;
-  if (h && typeof h.getsockname === 'function' && typeof h.getpeername === 'function') {
-    o.address = undefined;
-    o.port = undefined;
-    if (h.getsockname(o) === 0 && o.address !== undefined) {
-      ends.localIp = internIp(o.address);
-      ends.localPort = o.port;
-    } else {
-      ends.localIp = internIp(socket.localAddress);
-      ends.localPort = socket.localPort;
-    }
-    o.address = undefined;
-    o.port = undefined;
-    if (h.getpeername(o) === 0 && o.address !== undefined) {
-      ends.remoteIp = internIp(o.address);
-      ends.remotePort = o.port;
-    } else {
-      ends.remoteIp = internIp(socket.remoteAddress);
-      ends.remotePort = socket.remotePort;
-    }
-    return;
-  }
-  ends.localIp = internIp(socket.localAddress);
-  ends.localPort = socket.localPort;
-  ends.remoteIp = internIp(socket.remoteAddress);
-  ends.remotePort = socket.remotePort;
-}
 
 function toBuffer(u8: Uint8Array): Buffer {
   return Buffer.isBuffer(u8) ? u8 : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
