@@ -7,7 +7,7 @@ import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import type { LogEvent } from '../../../shared/contract';
 import { useApp, useServices } from '../context';
 import { useRowWindow } from '../hooks/use-row-window';
-import { useThrottledStore } from '../hooks/use-throttled';
+import { GRID_MS, GRID_PHASE_B, useThrottledStore } from '../hooks/use-throttled';
 import { exportFileName, sessionToCsv } from '../lib/csv';
 import { downloadText } from '../lib/download';
 import { describeEventDetail, fmtClock } from '../lib/format';
@@ -19,12 +19,12 @@ import type { AppState } from '../state/app-store';
 /** px; matches `.event` in app.css */
 export const EVENT_ROW_H = 20;
 const OVERSCAN = 20;
-const LOG_REFRESH_MS = 250;
 const selectEvents = (s: AppState) => s.events;
 
 export function EventLog() {
   const { transport, store } = useServices();
-  const live = useThrottledStore(store, selectEvents, LOG_REFRESH_MS);
+  // Half a period after the table's refresh (with the chart): the two passes share no frame.
+  const live = useThrottledStore(store, selectEvents, GRID_MS, undefined, GRID_PHASE_B);
   const namesSelector = useMemo(() => peerNamesSelector(), []);
   const names = useApp(namesSelector);
   const [frozen, setFrozen] = useState<LogEvent[] | null>(null);

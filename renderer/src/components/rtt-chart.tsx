@@ -1,6 +1,8 @@
 // Live RTT chart. uPlot is created when the set of charted peers or the theme changes and
-// otherwise only fed with setData (rAF-throttled, driven by the store's seriesVersion), so a
-// busy session never rebuilds it. Down intervals and fault markers are drawn in a draw hook.
+// otherwise only fed with setData, so a busy session never rebuilds it. While following live
+// it redraws at most 4×/s, on the shared 250 ms grid half a period after the table's refresh
+// (hooks/use-throttled), so a chart frame and a table frame never stack. Down intervals and
+// fault markers are drawn in a draw hook.
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -9,6 +11,7 @@ import { useColorScheme } from '../hooks/use-color-scheme';
 import { RANGE_MS, buildColumns, downIntervals, faultMarkers, stackLabels, type DownInterval, type FaultMarker } from '../lib/chart-data';
 import { cssVar, seriesColor } from '../lib/colors';
 import { fmtClock, fmtMs } from '../lib/format';
+import { GRID_MS, GRID_PHASE_B, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
 import { uiStore } from '../state/ui-store';
 import type { AppState } from '../state/app-store';
 
@@ -145,9 +148,11 @@ export function RttChart() {
     };
   }, [peerIds, scheme, store]);
 
-  // Feed data: on every series/event change, at most once per animation frame.
+  // Feed data: on a series/event change, at the next slot of the grid (4×/s), in an animation
+  // frame. A recreate, resume or range change redraws at the next frame instead.
   useEffect(() => {
     let frame = 0;
+    let live = true;
     const draw = () => {
       frame = 0;
       const u = plotRef.current;
@@ -182,19 +187,22 @@ export function RttChart() {
         });
       }
     };
-    const schedule = () => {
-      if (!frame) frame = requestAnimationFrame(draw);
+    const drawSoon = () => {
+      if (!frame && live) frame = requestAnimationFrame(draw);
     };
-    redrawRef.current = schedule;
-    schedule();
+    const schedule = () => scheduleOnGrid(GRID_MS, drawSoon, GRID_PHASE_B);
+    redrawRef.current = drawSoon;
+    drawSoon();
     const unsub = store.subscribe((s, prev) => {
       if (s.seriesVersion !== prev.seriesVersion || s.events !== prev.events || s.peers !== prev.peers) schedule();
     });
     // Keep the time axis moving even when no sample arrives (a frozen peer).
     const tick = setInterval(schedule, 1000);
     return () => {
+      live = false;
       unsub();
       clearInterval(tick);
+      cancelOnGrid(GRID_MS, drawSoon, GRID_PHASE_B);
       if (frame) cancelAnimationFrame(frame);
       redrawRef.current = () => undefined;
     };
