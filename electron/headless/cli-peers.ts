@@ -10,6 +10,7 @@ import {
   SERVE_USAGE,
   parseConnectArgs,
   parseServeArgs,
+  type ParseResult,
   type HeartbeatFlags,
 } from './cli-options';
 
@@ -63,18 +64,31 @@ function watchSession(out: EventOutput, s: HeartbeatSession, peer: string): void
   );
 }
 
-export async function runServe(argv: string[]): Promise<number> {
-  const parsed = parseServeArgs(argv);
+/**
+ * Parses a peer command's flags: a bad flag prints one line and gives exit code 2, --help
+ * prints the usage and gives 0; otherwise returns the options to run with.
+ */
+function prepare<T extends { help: boolean }>(
+  command: string,
+  parsed: ParseResult<T>,
+  usage: string,
+): { options: T } | { exitCode: number } {
   if (!parsed.ok) {
-    process.stderr.write(`heartwire serve: ${parsed.message} (see heartwire serve --help)\n`);
-    return 2;
+    process.stderr.write(`heartwire ${command}: ${parsed.message} (see heartwire ${command} --help)\n`);
+    return { exitCode: 2 };
   }
-  const o = parsed.options;
-  if (o.help) {
-    process.stdout.write(SERVE_USAGE + '\n');
-    return 0;
+  if (parsed.options.help) {
+    process.stdout.write(usage + '\n');
+    return { exitCode: 0 };
   }
-  process.stdout.on('error', () => {}); // a closed pipe (| head) must not crash the server
+  process.stdout.on('error', () => {}); // a closed pipe (| head) must not crash the peer
+  return { options: parsed.options };
+}
+
+export async function runServe(argv: string[]): Promise<number> {
+  const prepared = prepare('serve', parseServeArgs(argv), SERVE_USAGE);
+  if ('exitCode' in prepared) return prepared.exitCode;
+  const o = prepared.options;
   const out = new EventOutput(o.json);
   const server = new HeartbeatServer({
     host: o.host,
@@ -112,17 +126,9 @@ export async function runServe(argv: string[]): Promise<number> {
 }
 
 export async function runConnect(argv: string[]): Promise<number> {
-  const parsed = parseConnectArgs(argv);
-  if (!parsed.ok) {
-    process.stderr.write(`heartwire connect: ${parsed.message} (see heartwire connect --help)\n`);
-    return 2;
-  }
-  const o = parsed.options;
-  if (o.help) {
-    process.stdout.write(CONNECT_USAGE + '\n');
-    return 0;
-  }
-  process.stdout.on('error', () => {});
+  const prepared = prepare('connect', parseConnectArgs(argv), CONNECT_USAGE);
+  if ('exitCode' in prepared) return prepared.exitCode;
+  const o = prepared.options;
   const out = new EventOutput(o.json);
   const target = formatAddress(o.host, o.port);
   const client = new HeartbeatClient({
