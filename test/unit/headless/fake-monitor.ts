@@ -10,58 +10,17 @@ import type {
   UpdateBatch,
 } from '../../../shared/contract';
 import type { WebMonitor } from '../../../electron/headless/web/monitor-port';
+import { batch, peer } from '../../helpers/contract-fixtures';
 
+/** A connected outbound peer with some traffic counted. */
 export function fakePeer(id: string, over: Partial<PeerInfo> = {}): PeerInfo {
-  return {
-    id,
-    name: id,
-    direction: 'outbound',
-    local: '127.0.0.1:50000',
-    remote: '127.0.0.1:7070',
-    protocol: 'framed',
-    intervalMs: 1000,
-    timeoutMs: 5000,
-    timeoutMode: 'fixed',
-    state: 'connected',
-    faults: {},
-    stats: {
-      rttLastMs: 1,
-      rttMinMs: 1,
-      rttP50Ms: 1,
-      rttP95Ms: 1,
-      rttP99Ms: 1,
-      srttMs: 1,
-      rttvarMs: 0.5,
-      jitterMs: 0,
-      pingsSent: 10,
-      pongsReceived: 10,
-      lossPct: 0,
-      phi: 0.5,
-      bytesIn: 100,
-      bytesOut: 200,
-      dataBytesIn: 0,
-      dataBytesOut: 0,
-      reconnects: 0,
-      connectedSince: 1,
-    },
-    ...over,
-  };
+  const base = peer(id);
+  const stats = { ...base.stats, rttvarMs: 0.5, pingsSent: 10, pongsReceived: 10, phi: 0.5, bytesIn: 100, bytesOut: 200, connectedSince: 1 };
+  return { ...base, stats, ...over };
 }
 
 export function emptyBatch(seq: number, over: Partial<UpdateBatch> = {}): UpdateBatch {
-  return {
-    seq,
-    t: Date.now(),
-    peers: [],
-    removedPeers: [],
-    servers: [],
-    removedServers: [],
-    samples: {},
-    beats: {},
-    events: [],
-    health: { eventLoopLagMs: 0, heartbeatsPerSec: 0 },
-    ...over,
-  };
+  return batch(seq, { t: Date.now(), health: { eventLoopLagMs: 0, heartbeatsPerSec: 0 }, ...over });
 }
 
 type Dispatch = (name: string, args: unknown) => Promise<CommandOutcome<CommandName>> | CommandOutcome<CommandName>;

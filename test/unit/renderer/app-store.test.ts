@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore, DEFAULT_CHART_PEERS } from '../../../renderer/src/state/app-store';
 import { SeriesStore } from '../../../renderer/src/state/series-store';
-import { batch, event, peer, server, snapshot } from './fixtures';
+import { batch, event, peer, server, snapshot } from '../../helpers/contract-fixtures';
 
 function setup(eventLogSize = 1000) {
   const series = new SeriesStore(100);

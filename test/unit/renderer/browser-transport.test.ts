@@ -9,7 +9,7 @@ import {
   type WebSocketLike,
 } from '../../../renderer/src/transport/browser-transport';
 import type { ConnectionInfo } from '../../../renderer/src/transport/transport';
-import { batch, snapshot, peer } from './fixtures';
+import { batch, snapshot, peer } from '../../helpers/contract-fixtures';
 
 /** In-memory WebSocket: the test plays the server. */
 class FakeSocket implements WebSocketLike {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PeerState } from '../../../shared/contract';
 import { buildColumns, downIntervals, faultMarkers, quantileSorted, rollingBand, stackLabels } from '../../../renderer/src/lib/chart-data';
 import { SeriesStore } from '../../../renderer/src/state/series-store';
-import { event } from './fixtures';
+import { event } from '../../helpers/contract-fixtures';
 
 describe('chart columns', () => {
   it('aligns several peers on one x axis: undefined where a peer has no sample', () => {

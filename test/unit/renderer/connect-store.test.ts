@@ -4,7 +4,7 @@ import { createAppStore } from '../../../renderer/src/state/app-store';
 import { connectStore } from '../../../renderer/src/state/connect-store';
 import { SeriesStore } from '../../../renderer/src/state/series-store';
 import { Listeners, type ConnectionInfo, type Transport } from '../../../renderer/src/transport/transport';
-import { batch, event, peer, snapshot } from './fixtures';
+import { batch, event, peer, snapshot } from '../../helpers/contract-fixtures';
 
 function fakeTransport() {
   const updates = new Listeners<UpdateBatch>();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionExport } from '../../../shared/contract';
 import { CSV_HEADER, csvField, csvRow, exportFileName, sessionToCsv } from '../../../renderer/src/lib/csv';
 import { describeEvent, describeFaults, fmtBytes, fmtMs, fmtPct } from '../../../renderer/src/lib/format';
-import { event, peer } from './fixtures';
+import { event, peer } from '../../helpers/contract-fixtures';
 
 describe('csv', () => {
   it('escapes commas, quotes and newlines per RFC 4180', () => {

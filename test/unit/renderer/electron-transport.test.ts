@@ -3,7 +3,7 @@ import { CommandFailure } from '../../../shared/command-failure';
 import type { HeartwireApi, UpdateBatch } from '../../../shared/contract';
 import { ElectronTransport } from '../../../renderer/src/transport/electron-transport';
 import { toCommandFailure } from '../../../renderer/src/transport/to-failure';
-import { batch, peer, snapshot } from './fixtures';
+import { batch, peer, snapshot } from '../../helpers/contract-fixtures';
 
 function fakeApi(over: Partial<HeartwireApi> = {}) {
   const listeners = new Set<(b: UpdateBatch) => void>();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkMs, checkPort, checkProbability, checkRate, checkTimeoutVsInterval, errorText } from '../../../renderer/src/lib/form-checks';
 import { isTypingTarget, shortcutFor } from '../../../renderer/src/lib/shortcuts';
 import { filterPeers } from '../../../renderer/src/lib/peer-filter';
-import { peer } from './fixtures';
+import { peer } from '../../helpers/contract-fixtures';
 
 describe('form checks', () => {
   it('rejects bad ports with a message naming the field', () => {

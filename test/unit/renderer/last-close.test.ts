@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeLastClose, fmtAgo, lastCloseOf, lastCloseTimes, lastCloseTitle, latestCloseEvent } from '../../../renderer/src/lib/last-close';
 import { fmtClock, fmtDuration } from '../../../renderer/src/lib/format';
-import { event, peer } from './fixtures';
+import { event, peer } from '../../helpers/contract-fixtures';
 
 describe('last close', () => {
   const events = [

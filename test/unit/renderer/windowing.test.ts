@@ -8,7 +8,7 @@ import { cachedCloseTimes, lastCloseTimes } from '../../../renderer/src/lib/last
 import { peerNamesSelector } from '../../../renderer/src/lib/peer-names';
 import { firstVisibleRow, rowWindow, scrollToReveal } from '../../../renderer/src/lib/row-window';
 import { SeriesStore } from '../../../renderer/src/state/series-store';
-import { event, peer } from './fixtures';
+import { event, peer } from '../../helpers/contract-fixtures';
 
 describe('rowWindow', () => {
   it('renders the rows in view plus the overscan, clamped to the list', () => {

@@ -1,5 +1,5 @@
-// Builders for contract objects used by the renderer tests.
-import type { LogEvent, PeerInfo, ServerInfo, Snapshot, UpdateBatch } from '../../../shared/contract';
+// Builders for contract objects (peers, servers, events, batches, snapshots) used by tests.
+import type { LogEvent, PeerInfo, ServerInfo, Snapshot, UpdateBatch } from '../../shared/contract';
 
 export function peer(id: string, over: Partial<PeerInfo> = {}): PeerInfo {
   return {
