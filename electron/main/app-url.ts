@@ -35,19 +35,17 @@ function isLoopbackHttp(url: string): boolean {
 
 /** The page itself: exactly the renderer's index.html (any query or hash), or the dev server's origin. */
 export function isAppUrl(url: string, loc: AppLocation): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (loc.devUrl) return u.origin === new URL(loc.devUrl).origin;
-  if (u.protocol !== 'file:') return false;
-  return stripQueryAndHash(u) === pathToFileURL(loc.rendererFile).href;
+  return appFileHref(url, loc, (href) => href === pathToFileURL(loc.rendererFile).href);
 }
 
 /** Any file the app serves to its window: under the renderer folder (file://), or from the dev server. */
 export function isAppResource(url: string, loc: AppLocation): boolean {
+  const dir = pathToFileURL(join(loc.rendererFile, '..')).href + '/';
+  return appFileHref(url, loc, (href) => href.startsWith(dir));
+}
+
+/** In dev: whether `url` is on the dev server's origin. Packaged: `accept` on its file:// href without query/hash. */
+function appFileHref(url: string, loc: AppLocation, accept: (href: string) => boolean): boolean {
   let u: URL;
   try {
     u = new URL(url);
@@ -55,9 +53,7 @@ export function isAppResource(url: string, loc: AppLocation): boolean {
     return false;
   }
   if (loc.devUrl) return u.origin === new URL(loc.devUrl).origin;
-  if (u.protocol !== 'file:') return false;
-  const dir = pathToFileURL(join(loc.rendererFile, '..')).href + '/';
-  return stripQueryAndHash(u).startsWith(dir);
+  return u.protocol === 'file:' && accept(stripQueryAndHash(u));
 }
 
 function stripQueryAndHash(u: URL): string {
