@@ -5,7 +5,7 @@ import { useServices } from '../context';
 import { withDropProbability } from '../lib/faults';
 import { checkProbability, errorText } from '../lib/form-checks';
 import { toCommandFailure } from '../transport/to-failure';
-import { FormError, Modal } from './modal';
+import { ApplyCancel, FormError, Modal } from './modal';
 
 export function DropDialog({ peer, onClose }: { peer: PeerInfo; onClose(): void }) {
   const { transport, store } = useServices();
@@ -48,14 +48,7 @@ export function DropDialog({ peer, onClose }: { peer: PeerInfo; onClose(): void 
           </div>
         </div>
         <FormError error={error} />
-        <div className="modal-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Apply
-          </button>
-        </div>
+        <ApplyCancel onCancel={onClose} busy={busy} />
       </form>
     </Modal>
   );

@@ -46,3 +46,17 @@ export function FormError({ error }: { error: string | null }) {
     </p>
   );
 }
+
+/** The Cancel / Apply row at the foot of a dialog form (Apply submits the form). */
+export function ApplyCancel({ onCancel, busy }: { onCancel(): void; busy: boolean }) {
+  return (
+    <div className="modal-actions">
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="primary" disabled={busy}>
+        Apply
+      </button>
+    </div>
+  );
+}

@@ -8,7 +8,7 @@ import { checkNumber, checkProbability, checkRate, errorText } from '../lib/form
 import { fmtRate } from '../lib/format';
 import { THROTTLE_PRESETS, type ThrottlePreset } from '../lib/presets';
 import { toCommandFailure } from '../transport/to-failure';
-import { FormError, Modal } from './modal';
+import { ApplyCancel, FormError, Modal } from './modal';
 
 export function ThrottleDialog({ peer, onClose }: { peer: PeerInfo; onClose(): void }) {
   const { transport, store } = useServices();
@@ -121,14 +121,7 @@ export function ThrottleDialog({ peer, onClose }: { peer: PeerInfo; onClose(): v
           </div>
         </div>
         <FormError error={error} />
-        <div className="modal-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            Apply
-          </button>
-        </div>
+        <ApplyCancel onCancel={onClose} busy={busy} />
       </form>
     </Modal>
   );
