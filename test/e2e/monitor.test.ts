@@ -2,11 +2,9 @@
 // 500 ms / 3000 ms) in Debian's Chromium: live table and chart, themes, Kill → RST,
 // Throttle and Freeze, each seen in the table and the event log (issue 4, criteria 1–5, 8).
 import { statSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureRendererBuilt } from './helpers/build';
-import { artifactPath, launchChromium, recordFailure } from './helpers/browser';
-import { spawnWebHost, type SpawnedHost } from './helpers/host';
+import { describe, expect, it } from 'vitest';
+import { artifactPath } from './helpers/browser';
+import { useE2eSession } from './helpers/session';
 import {
   activate,
   activeTwinName,
@@ -23,71 +21,44 @@ import {
 
 const DEMO_PEERS = ['steady', 'laggy', 'flaky'] as const;
 
-let host: SpawnedHost;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  // The host reads out/renderer per request, so it and Chromium can start during a build.
-  const [h, b] = await Promise.all([spawnWebHost(), launchChromium(), ensureRendererBuilt()]);
-  host = h;
-  browser = b;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-});
-
-beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-  // Bounded: a missing element fails the test with a message long before vitest's timeout.
-  context.setDefaultTimeout(5_000);
-  page = await context.newPage();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') await recordFailure(page, task.name, host.output());
-  await context?.close();
-});
+const e2e = useE2eSession({ colorScheme: 'light' });
 
 /** Loads the UI and waits until every demo peer is connected with an RTT. */
 async function openMonitor(timeout = 5_000): Promise<void> {
-  await page.goto(host.url);
+  await e2e.page.goto(e2e.host.url);
   await poll(() => demoPeersLive(), timeout).toBe(true);
 }
 
 async function demoPeersLive(): Promise<boolean> {
   for (const name of DEMO_PEERS) {
-    if ((await peerRow(page, name).count()) !== 1) return false;
-    if (!(await cellText(page, name, 'State')).startsWith('connected')) return false;
-    if (!Number.isFinite(await cellNumber(page, name, 'Last'))) return false;
-    if (!Number.isFinite(await cellNumber(page, name, 'p50'))) return false;
+    if ((await peerRow(e2e.page, name).count()) !== 1) return false;
+    if (!(await cellText(e2e.page, name, 'State')).startsWith('connected')) return false;
+    if (!Number.isFinite(await cellNumber(e2e.page, name, 'Last'))) return false;
+    if (!Number.isFinite(await cellNumber(e2e.page, name, 'p50'))) return false;
   }
   return true;
 }
 
 async function rttColumns(): Promise<Record<string, { last: number; p50: number }>> {
   const out: Record<string, { last: number; p50: number }> = {};
-  for (const name of DEMO_PEERS) out[name] = { last: await cellNumber(page, name, 'Last'), p50: await cellNumber(page, name, 'p50') };
+  for (const name of DEMO_PEERS) out[name] = { last: await cellNumber(e2e.page, name, 'Last'), p50: await cellNumber(e2e.page, name, 'p50') };
   return out;
 }
 
 /** How many RTT samples the host recorded for the named peer since `sinceMs` (REST). */
 async function samplesSince(name: string, sinceMs: number): Promise<number> {
-  const state = (await (await host.api('/api/state')).json()) as { peers: { id: string; name: string }[] };
+  const state = (await (await e2e.host.api('/api/state')).json()) as { peers: { id: string; name: string }[] };
   const id = state.peers.find((p) => p.name === name)?.id;
   if (!id) throw new Error(`no peer named ${name}`);
-  const res = (await (await host.api(`/api/peers/${id}/samples?since=${sinceMs}`)).json()) as { samples: unknown[] };
+  const res = (await (await e2e.host.api(`/api/peers/${id}/samples?since=${sinceMs}`)).json()) as { samples: unknown[] };
   return res.samples.length;
 }
 
 describe('heartwire web in Chromium (demo)', () => {
   it('shows the demo peers within 3 s of page load, with live RTT values', async () => {
-    await page.goto(host.url); // resolves on the load event: the 3 s start now
+    await e2e.page.goto(e2e.host.url); // resolves on the load event: the 3 s start now
     await poll(() => demoPeersLive(), 3_000).toBe(true);
-    await poll(() => page.getByTestId('connection-status').innerText()).toMatch(/WebSocket connected/);
+    await poll(() => e2e.page.getByTestId('connection-status').innerText()).toMatch(/WebSocket connected/);
 
     // laggy carries 40 ± 15 ms one-way latency (both ways): its RTT is far above steady's.
     const first = await rttColumns();
@@ -107,7 +78,7 @@ describe('heartwire web in Chromium (demo)', () => {
 
   it('draws the RTT chart on a uPlot canvas', async () => {
     await openMonitor();
-    const canvas = page.locator('.chart-host canvas').first();
+    const canvas = e2e.page.locator('.chart-host canvas').first();
     await canvas.waitFor({ timeout: 5_000 });
     // The line of laggy (its colour read from the chart legend) is on the canvas.
     const inspect = () =>
@@ -141,94 +112,94 @@ describe('heartwire web in Chromium (demo)', () => {
 
   it('renders the main view in light and dark (screenshots)', async () => {
     await openMonitor();
-    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const bg = () => e2e.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const luminance = (css: string) => {
       const [r, g, b] = (css.match(/\d+/g) ?? []).map(Number);
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
     const light = await bg();
     expect(luminance(light)).toBeGreaterThan(180);
-    await page.screenshot({ path: artifactPath('main-light.png') });
+    await e2e.page.screenshot({ path: artifactPath('main-light.png') });
 
-    await page.emulateMedia({ colorScheme: 'dark' });
+    await e2e.page.emulateMedia({ colorScheme: 'dark' });
     await poll(async () => luminance(await bg())).toBeLessThan(60);
     await poll(() => demoPeersLive()).toBe(true);
-    await page.screenshot({ path: artifactPath('main-dark.png') });
+    await e2e.page.screenshot({ path: artifactPath('main-dark.png') });
     for (const f of ['main-light.png', 'main-dark.png']) expect(statSync(artifactPath(f)).size).toBeGreaterThan(20_000);
   });
 
   it('Kill → RST closes steady (killed-rst) and its inbound twin (peer-reset), then steady reconnects', async () => {
     await openMonitor();
-    await activate(page, 'steady');
-    const twin = await activeTwinName(page);
-    await poll(() => cellText(page, twin, 'State')).toBe('connected');
-    const reconnsBefore = await cellNumber(page, 'steady', 'Reconn');
+    await activate(e2e.page, 'steady');
+    const twin = await activeTwinName(e2e.page);
+    await poll(() => cellText(e2e.page, twin, 'State')).toBe('connected');
+    const reconnsBefore = await cellNumber(e2e.page, 'steady', 'Reconn');
 
-    await controls(page).getByRole('button', { name: 'Kill', exact: true }).click();
-    await controls(page).getByRole('button', { name: 'RST', exact: true }).click();
+    await controls(e2e.page).getByRole('button', { name: 'Kill', exact: true }).click();
+    await controls(e2e.page).getByRole('button', { name: 'RST', exact: true }).click();
 
     // The inbound side saw a reset: closed — peer-reset, in the table (it stays listed) …
-    await poll(() => cellText(page, twin, 'State'), 3_000).toMatch(/^closed\s+peer-reset$/);
+    await poll(() => cellText(e2e.page, twin, 'State'), 3_000).toMatch(/^closed\s+peer-reset$/);
     // … and both closes, with their reasons, in the log.
     await poll(async () => {
-      const lines = await logLines(page);
+      const lines = await logLines(e2e.page);
       return [findLine(lines, 'steady', 'closed', /^killed-rst$/) >= 0, findLine(lines, twin, 'closed', /^peer-reset$/) >= 0];
     }).toEqual([true, true]);
-    expect((await logLines(page)).find((l) => l.who === 'steady' && l.type === 'closed')?.text).toMatch(/closed — killed-rst/);
+    expect((await logLines(e2e.page)).find((l) => l.who === 'steady' && l.type === 'closed')?.text).toMatch(/closed — killed-rst/);
 
     // Then steady reconnects (backoff ≤ 250 ms): reconnecting and connected are logged after
     // the close, the row is connected again with one more reconnect, and a new twin appears.
     await poll(async () => {
-      const lines = await logLines(page); // newest first
+      const lines = await logLines(e2e.page); // newest first
       const closed = findLine(lines, 'steady', 'closed', /^killed-rst$/);
       const reconnecting = findLine(lines, 'steady', 'reconnecting');
       const connected = findLine(lines, 'steady', 'connected');
       return closed > 0 && reconnecting >= 0 && reconnecting < closed && connected >= 0 && connected < reconnecting;
     }, 5_000).toBe(true);
-    await poll(() => cellText(page, 'steady', 'State'), 5_000).toBe('connected');
-    await poll(() => cellNumber(page, 'steady', 'Reconn'), 3_000).toBe(reconnsBefore + 1);
-    const newTwin = await activeTwinName(page);
+    await poll(() => cellText(e2e.page, 'steady', 'State'), 5_000).toBe('connected');
+    await poll(() => cellNumber(e2e.page, 'steady', 'Reconn'), 3_000).toBe(reconnsBefore + 1);
+    const newTwin = await activeTwinName(e2e.page);
     expect(newTwin).not.toBe(twin);
-    await poll(() => cellText(page, newTwin, 'State'), 3_000).toBe('connected');
-    await poll(() => cellText(page, twin, 'State')).toMatch(/^closed\s+peer-reset$/);
-    await page.screenshot({ path: artifactPath('after-kill.png') });
+    await poll(() => cellText(e2e.page, newTwin, 'State'), 3_000).toBe('connected');
+    await poll(() => cellText(e2e.page, twin, 'State')).toMatch(/^closed\s+peer-reset$/);
+    await e2e.page.screenshot({ path: artifactPath('after-kill.png') });
   });
 
   it('Throttle with 100 ms latency both ways raises steady’s RTT by ~200 ms', async () => {
     await openMonitor();
-    await activate(page, 'steady');
-    const before = { last: await cellNumber(page, 'steady', 'Last'), p50: await cellNumber(page, 'steady', 'p50') };
+    await activate(e2e.page, 'steady');
+    const before = { last: await cellNumber(e2e.page, 'steady', 'Last'), p50: await cellNumber(e2e.page, 'steady', 'p50') };
     expect(before.p50).toBeLessThan(50);
     const rise = (v: number, from: number) => (v >= from + 170 && v <= from + 260 ? 'about +200 ms' : `${v} ms (from ${from})`);
 
-    await controls(page).getByRole('button', { name: 'Throttle', exact: true }).click();
-    const dialog = page.getByRole('dialog', { name: 'Throttle steady' });
+    await controls(e2e.page).getByRole('button', { name: 'Throttle', exact: true }).click();
+    const dialog = e2e.page.getByRole('dialog', { name: 'Throttle steady' });
     await dialog.waitFor({ timeout: 2_000 });
     await dialog.getByLabel('Latency (ms)', { exact: true }).fill('100');
     await dialog.getByLabel('Jitter (ms)', { exact: true }).fill('0');
     await dialog.getByLabel('Direction', { exact: true }).selectOption('both');
-    await page.screenshot({ path: artifactPath('throttle-dialog.png') });
+    await e2e.page.screenshot({ path: artifactPath('throttle-dialog.png') });
     await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 3_000 });
-    await poll(() => cellText(page, 'steady', 'Faults')).toBe('latency 100ms');
+    await poll(() => cellText(e2e.page, 'steady', 'Faults')).toBe('latency 100ms');
 
     // Last: heartbeats sent after the change come back ~200 ms later (100 ms each way).
-    await poll(() => cellNumber(page, 'steady', 'Last'), 5_000).toBeGreaterThanOrEqual(150);
-    await poll(async () => rise(await cellNumber(page, 'steady', 'Last'), before.last)).toBe('about +200 ms');
+    await poll(() => cellNumber(e2e.page, 'steady', 'Last'), 5_000).toBeGreaterThanOrEqual(150);
+    await poll(async () => rise(await cellNumber(e2e.page, 'steady', 'Last'), before.last)).toBe('about +200 ms');
 
     // p50 is the median of the connection's window (up to 256 beats: minutes at 500 ms), so
     // reconnect to start a fresh window (faults stay with the peer); after a few beats the
     // median shows the throttled RTT, and keeps showing it.
-    await controls(page).getByRole('button', { name: 'Reconnect', exact: true }).click();
-    await poll(async () => rise(await cellNumber(page, 'steady', 'p50'), before.p50), 6_000).toBe('about +200 ms');
+    await controls(e2e.page).getByRole('button', { name: 'Reconnect', exact: true }).click();
+    await poll(async () => rise(await cellNumber(e2e.page, 'steady', 'p50'), before.p50), 6_000).toBe('about +200 ms');
     const settledAt = Date.now();
     await poll(() => samplesSince('steady', settledAt), 5_000).toBeGreaterThanOrEqual(3);
-    await poll(async () => rise(await cellNumber(page, 'steady', 'p50'), before.p50)).toBe('about +200 ms');
+    await poll(async () => rise(await cellNumber(e2e.page, 'steady', 'p50'), before.p50)).toBe('about +200 ms');
 
     // Clearing the fault brings it back down.
-    await controls(page).getByRole('button', { name: 'Clear faults', exact: true }).click();
-    await poll(() => cellText(page, 'steady', 'Faults')).toBe('–');
-    await poll(() => cellNumber(page, 'steady', 'Last'), 5_000).toBeLessThan(50);
+    await controls(e2e.page).getByRole('button', { name: 'Clear faults', exact: true }).click();
+    await poll(() => cellText(e2e.page, 'steady', 'Faults')).toBe('–');
+    await poll(() => cellNumber(e2e.page, 'steady', 'Last'), 5_000).toBeLessThan(50);
   });
 
   it('Freeze leads to heartbeat-timeout on both sides', async () => {
@@ -237,33 +208,33 @@ describe('heartwire web in Chromium (demo)', () => {
     // its socket and the other sometimes records peer-closed instead of its own timeout. So
     // run a pair from the UI where the server side gives up first (600 ms) and the frozen
     // client (1000 ms) cannot read that close: both ends then time out, every run.
-    const port = await startServerViaUi(page, { interval: 100, timeout: 600 });
-    await connectViaUi(page, { port, name: 'frozen', interval: 100, timeout: 1000 });
-    await poll(() => cellText(page, 'frozen', 'State'), 5_000).toBe('connected');
-    await controls(page).getByRole('heading', { name: 'frozen', exact: true }).waitFor();
-    const twin = await activeTwinName(page);
-    await poll(() => cellNumber(page, twin, 'Last')).toBeGreaterThan(0);
+    const port = await startServerViaUi(e2e.page, { interval: 100, timeout: 600 });
+    await connectViaUi(e2e.page, { port, name: 'frozen', interval: 100, timeout: 1000 });
+    await poll(() => cellText(e2e.page, 'frozen', 'State'), 5_000).toBe('connected');
+    await controls(e2e.page).getByRole('heading', { name: 'frozen', exact: true }).waitFor();
+    const twin = await activeTwinName(e2e.page);
+    await poll(() => cellNumber(e2e.page, twin, 'Last')).toBeGreaterThan(0);
 
-    await controls(page).getByRole('button', { name: 'Freeze', exact: true }).click();
-    await controls(page).getByRole('button', { name: 'Unfreeze', exact: true }).waitFor({ timeout: 2_000 });
-    await poll(() => cellText(page, 'frozen', 'Faults')).toBe('frozen');
+    await controls(e2e.page).getByRole('button', { name: 'Freeze', exact: true }).click();
+    await controls(e2e.page).getByRole('button', { name: 'Unfreeze', exact: true }).waitFor({ timeout: 2_000 });
+    await poll(() => cellText(e2e.page, 'frozen', 'Faults')).toBe('frozen');
 
     // Nothing is read or written: the twin is closed — heartbeat-timeout in the table …
-    await poll(() => cellText(page, twin, 'State'), 4_000).toMatch(/^closed\s+heartbeat-timeout$/);
+    await poll(() => cellText(e2e.page, twin, 'State'), 4_000).toMatch(/^closed\s+heartbeat-timeout$/);
     // … and both ends' timeouts are in the log.
     await poll(async () => {
-      const lines = await logLines(page);
+      const lines = await logLines(e2e.page);
       return [findLine(lines, 'frozen', 'closed', /^heartbeat-timeout$/) >= 0, findLine(lines, twin, 'closed', /^heartbeat-timeout$/) >= 0];
     }, 4_000).toEqual([true, true]);
-    await page.screenshot({ path: artifactPath('after-freeze.png') });
+    await e2e.page.screenshot({ path: artifactPath('after-freeze.png') });
 
     // Unfreeze: the peer (which kept redialling, frozen) connects and carries heartbeats again.
-    await controls(page).getByRole('button', { name: 'Unfreeze', exact: true }).click();
-    await poll(() => cellText(page, 'frozen', 'Faults')).toBe('–');
-    await poll(() => cellText(page, 'frozen', 'State'), 8_000).toBe('connected');
+    await controls(e2e.page).getByRole('button', { name: 'Unfreeze', exact: true }).click();
+    await poll(() => cellText(e2e.page, 'frozen', 'Faults')).toBe('–');
+    await poll(() => cellText(e2e.page, 'frozen', 'State'), 8_000).toBe('connected');
     await poll(async () => {
-      const again = await activeTwinName(page);
-      return again !== twin && (await cellText(page, again, 'State')) === 'connected' && (await cellNumber(page, again, 'Last')) > 0;
+      const again = await activeTwinName(e2e.page);
+      return again !== twin && (await cellText(e2e.page, again, 'State')) === 'connected' && (await cellNumber(e2e.page, again, 'Last')) > 0;
     }, 5_000).toBe(true);
   });
 });
