@@ -2,8 +2,8 @@
 import { useState, type FormEvent } from 'react';
 import type { ConnectArgs } from '../../../shared/contract';
 import { useServices } from '../context';
-import { checkHost, checkPort, errorText } from '../lib/form-checks';
-import { toCommandFailure } from '../transport/to-failure';
+import { useCommandForm } from '../hooks/use-command-form';
+import { checkHost, checkPort } from '../lib/form-checks';
 import { EMPTY_HEARTBEAT, HeartbeatFields, checkHeartbeat, type HeartbeatValues } from './heartbeat-fields';
 import { FormError } from './modal';
 
@@ -13,8 +13,7 @@ export function ConnectForm() {
   const [port, setPort] = useState('');
   const [name, setName] = useState('');
   const [hb, setHb] = useState<HeartbeatValues>(EMPTY_HEARTBEAT);
-  const [error, setError] = useState<{ field?: string; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useCommandForm();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -26,19 +25,12 @@ export function ConnectForm() {
     if (!b.ok) return setError({ field: b.field, text: b.message });
     const args: ConnectArgs = { host: h.value, port: p.value, ...b.value };
     if (name.trim()) args.name = name.trim();
-    setBusy(true);
-    try {
+    await run(async () => {
       const peer = await transport.call('connect', args);
       store.getState().upsertPeer(peer);
       store.getState().setActive(peer.id);
-      setError(null);
       setName('');
-    } catch (err) {
-      const f = toCommandFailure(err);
-      setError({ field: f.field, text: errorText(f.field, f.message) });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ServerInfo, StartServerArgs } from '../../../shared/contract';
 import { useApp, useServices } from '../context';
+import { useCommandForm } from '../hooks/use-command-form';
 import { checkPort, errorText } from '../lib/form-checks';
 import { toCommandFailure } from '../transport/to-failure';
 import { EMPTY_HEARTBEAT, HeartbeatFields, checkHeartbeat, type HeartbeatValues } from './heartbeat-fields';
@@ -32,8 +33,7 @@ function StartServerForm() {
   const [port, setPort] = useState('');
   const [host, setHost] = useState('');
   const [hb, setHb] = useState<HeartbeatValues>(EMPTY_HEARTBEAT);
-  const [error, setError] = useState<{ field?: string; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useCommandForm();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -43,18 +43,11 @@ function StartServerForm() {
     if (!h.ok) return setError({ field: h.field, text: h.message });
     const args: StartServerArgs = { port: p.value, ...h.value };
     if (host.trim()) args.host = host.trim();
-    setBusy(true);
-    try {
+    await run(async () => {
       const info = await transport.call('startServer', args);
       store.getState().upsertServer(info);
-      setError(null);
       setPort('');
-    } catch (err) {
-      const f = toCommandFailure(err);
-      setError({ field: f.field, text: errorText(f.field, f.message) });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
