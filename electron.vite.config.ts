@@ -72,8 +72,9 @@ export default defineConfig({
     plugins: [react(), devServerWithoutMetaCsp()],
     build: {
       outDir: resolve(root, 'out/renderer'),
-      // Served to browsers by `heartwire web` as well: ship it minified.
-      minify: true,
+      // Served to browsers by `heartwire web` as well: ship it minified. HEARTWIRE_NO_MINIFY=1
+      // keeps names readable in CPU profiles (`npm run bench -- --only ui --profile DIR`).
+      minify: !process.env.HEARTWIRE_NO_MINIFY,
       rolldownOptions: { input: resolve(root, 'renderer/index.html') },
     },
   },

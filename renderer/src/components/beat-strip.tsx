@@ -1,44 +1,56 @@
-// Heartbeat strips: one tiny SVG per row (four <path>s, one per beat outcome), updated by
-// ONE painter outside React. Rows register their strip; on each series change the painter
-// rewrites only strips whose peer got new beats, in a single animation frame.
-// Not <canvas>: every canvas is its own compositor layer, and 100 of them in a scrolling
-// table made layerization (PaintArtifactCompositor::Update) the biggest main-thread cost
-// per frame. Colours come from CSS variables, so a theme switch needs no repaint.
+// Heartbeat strips: one element per row whose background is a CSS gradient of runs of
+// beat outcomes, updated by ONE painter outside React. Rows register their strip; on each
+// series change the painter rewrites only strips whose peer got new beats, in a single
+// animation frame. A background needs no layout (an SVG path's `d` made every strip relaid
+// out on every refresh) and no layer of its own (100 <canvas> strips in a scrolling table
+// made layerization the biggest main-thread cost per frame). Colours are CSS variables, so
+// a theme switch needs no repaint.
 import { memo, useCallback } from 'react';
+import { SLOTS, scheduleOnGrid } from '../hooks/use-throttled';
 import type { AppStore } from '../state/app-store';
 import type { SeriesStore } from '../state/series-store';
 
 export const STRIP_BEATS = 60;
-const CELL = 2; // px per beat (viewBox units = css px)
-const GAP = 0.5;
-const HEIGHT = 12;
-const PAINT_EVERY_MS = 250;
-/** path index = beat code: 0 empty slot, 1 answered, 2 late, 3 missed */
-const FILLS = ['var(--beat-empty, #ddd)', 'var(--beat-answered, #2e7d32)', 'var(--beat-late, #f9a825)', 'var(--beat-missed, #c62828)'];
+/** colour per beat code: 1 answered, 2 late, 3 missed; 0 (no beat yet) shows the grey base */
+const COLORS = ['transparent', 'var(--beat-answered, #2e7d32)', 'var(--beat-late, #f9a825)', 'var(--beat-missed, #c62828)'];
 
 interface Entry {
   peerId: string;
   painted: number; // BeatRing.total at last paint
 }
 
-/** The four path `d` strings for a strip: right-aligned, newest beat at the right edge. */
-export function stripPaths(cells: Uint8Array, slots = STRIP_BEATS): [string, string, string, string] {
-  const d = ['', '', '', ''];
+const pct = (i: number, slots: number) => `${+((i * 100) / slots).toFixed(3)}%`;
+
+/**
+ * The strip as one `linear-gradient`: right-aligned (newest beat at the right edge), one
+ * colour stop pair per run of equal outcomes, transparent where there is no beat yet.
+ */
+export function stripGradient(cells: Uint8Array, slots = STRIP_BEATS): string {
   const offset = slots - cells.length;
-  const w = CELL - GAP;
-  const emptyY = HEIGHT * 0.35;
-  const emptyH = HEIGHT * 0.3;
-  for (let i = 0; i < offset; i++) d[0] += `M${i * CELL} ${emptyY}h${w}v${emptyH}h${-w}z`;
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells[i] >= 1 && cells[i] <= 3 ? cells[i] : 0;
-    const x = (offset + i) * CELL;
-    d[c] += c === 0 ? `M${x} ${emptyY}h${w}v${emptyH}h${-w}z` : `M${x} 0h${w}v${HEIGHT}h${-w}z`;
+  const stops: string[] = [];
+  let code = 0;
+  let from = 0;
+  for (let i = offset; i <= slots; i++) {
+    const c = i === slots ? -1 : cells[i - offset] >= 1 && cells[i - offset] <= 3 ? cells[i - offset] : 0;
+    if (i === offset) {
+      code = c;
+      from = offset;
+      continue;
+    }
+    if (c === code) continue;
+    stops.push(`${COLORS[code]} ${pct(from, slots)} ${pct(i, slots)}`);
+    code = c;
+    from = i;
   }
-  return d as [string, string, string, string];
+  if (offset > 0) stops.unshift(`transparent 0% ${pct(offset, slots)}`);
+  if (stops.length === 0) stops.push('transparent 0% 100%');
+  // A gradient needs two stops: a single run is written twice.
+  if (stops.length === 1) stops.push(stops[0]);
+  return `linear-gradient(to right, ${stops.join(', ')})`;
 }
 
 class BeatPainter {
-  private readonly strips = new Map<SVGSVGElement, Entry>();
+  private readonly strips = new Map<HTMLElement, Entry>();
   private frame = 0;
   private unsub: (() => void) | undefined;
   private series: SeriesStore | undefined;
@@ -56,16 +68,16 @@ class BeatPainter {
     };
   }
 
-  register(svg: SVGSVGElement, peerId: string): void {
+  register(el: HTMLElement, peerId: string): void {
     const entry = { peerId, painted: -1 };
-    this.strips.set(svg, entry);
+    this.strips.set(el, entry);
     // A row scrolled into view (the table is windowed) shows its beats at once.
-    if (this.series) this.paintOne(svg, entry);
+    if (this.series) this.paintOne(el, entry);
     else this.schedule();
   }
 
-  unregister(svg: SVGSVGElement): void {
-    this.strips.delete(svg);
+  unregister(el: HTMLElement): void {
+    this.strips.delete(el);
   }
 
   repaintAll(): void {
@@ -73,38 +85,35 @@ class BeatPainter {
     this.schedule();
   }
 
-  /**
-   * At most one paint per PAINT_EVERY_MS, in an animation frame; on the same wall-clock grid
-   * as the throttled table and log (hooks/use-throttled), so they share one frame.
-   */
+  /** In the table's slot (hooks/use-throttled SLOTS), so strips and numbers change in one frame. */
   private schedule(): void {
     if (this.frame) return;
-    const wait = this.lastPaint === 0 ? 0 : PAINT_EVERY_MS - (Date.now() % PAINT_EVERY_MS);
     this.frame = -1;
-    setTimeout(() => {
+    const inFrame = () => {
       this.frame = requestAnimationFrame(() => this.paint());
-    }, wait);
+    };
+    // The first paint (a new page) does not wait for the slot.
+    if (this.lastPaint === 0) inFrame();
+    else scheduleOnGrid(SLOTS.table, inFrame);
   }
 
   private paint(): void {
     this.frame = 0;
     this.lastPaint = performance.now();
     if (!this.series) return;
-    for (const [svg, entry] of this.strips) this.paintOne(svg, entry);
+    for (const [el, entry] of this.strips) this.paintOne(el, entry);
   }
 
-  private paintOne(svg: SVGSVGElement, entry: Entry): void {
+  private paintOne(el: HTMLElement, entry: Entry): void {
     if (!this.series) return;
     const ring = this.series.beatRing(entry.peerId);
     const total = ring?.total ?? 0;
     if (total === entry.painted) return;
     entry.painted = total;
     const cells = ring?.last(STRIP_BEATS) ?? new Uint8Array(0);
-    const d = stripPaths(cells);
-    const paths = svg.querySelectorAll('path');
-    for (let i = 0; i < 4 && i < paths.length; i++) if (paths[i].getAttribute('d') !== d[i]) paths[i].setAttribute('d', d[i]);
-    const title = svg.querySelector('title');
-    if (title) title.textContent = summary(cells);
+    // The runs over the grey "no beat" base band (both layers sized in app.css).
+    el.style.backgroundImage = `${stripGradient(cells)}, linear-gradient(var(--beat-empty, #ddd), var(--beat-empty, #ddd))`;
+    el.title = summary(cells);
   }
 }
 
@@ -124,19 +133,12 @@ export const beatPainter = new BeatPainter();
 
 export const BeatStrip = memo(function BeatStrip({ peerId }: { peerId: string }) {
   const ref = useCallback(
-    (el: SVGSVGElement | null) => {
+    (el: HTMLSpanElement | null) => {
       if (!el) return;
       beatPainter.register(el, peerId);
       return () => beatPainter.unregister(el);
     },
     [peerId],
   );
-  return (
-    <svg ref={ref} className="beat-strip" role="img" aria-label="Recent heartbeats" viewBox={`0 0 ${STRIP_BEATS * CELL} ${HEIGHT}`} preserveAspectRatio="none" shapeRendering="crispEdges">
-      <title />
-      {FILLS.map((fill, i) => (
-        <path key={i} style={{ fill }} />
-      ))}
-    </svg>
-  );
+  return <span ref={ref} className="beat-strip" role="img" aria-label="Recent heartbeats" />;
 });

@@ -1,13 +1,14 @@
 // Event log: newest first, typed reasons ("closed — peer-reset"), text filter, pause, and
 // session export (exportSession → JSON / CSV download).
 // Windowed: rows have one fixed height and only those in view (plus a few) are in the DOM,
-// after a top padding standing in for the rows above, so a batch that prepends events
-// re-lays out ~30 rows, not the whole log. The list shows new events at most 4 times a second.
+// after a top padding standing in for the rows above, so a refresh that prepends events
+// renders the ~20 rows around the view, not the whole log. The list shows new events twice
+// a second, in its own slot of the refresh grid (hooks/use-throttled SLOTS).
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import type { LogEvent } from '../../../shared/contract';
 import { useApp, useServices } from '../context';
 import { useRowWindow } from '../hooks/use-row-window';
-import { GRID_MS, GRID_PHASE_B, useThrottledStore } from '../hooks/use-throttled';
+import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
 import { exportFileName, sessionToCsv } from '../lib/csv';
 import { downloadText } from '../lib/download';
 import { describeEventDetail, fmtClock } from '../lib/format';
@@ -18,13 +19,12 @@ import type { AppState } from '../state/app-store';
 
 /** px; matches `.event` in app.css */
 export const EVENT_ROW_H = 20;
-const OVERSCAN = 20;
+const OVERSCAN = 4;
 const selectEvents = (s: AppState) => s.events;
 
 export function EventLog() {
   const { transport, store } = useServices();
-  // Half a period after the table's refresh (with the chart): the two passes share no frame.
-  const live = useThrottledStore(store, selectEvents, GRID_MS, undefined, GRID_PHASE_B);
+  const live = useThrottledStore(store, selectEvents, SLOTS.log);
   const namesSelector = useMemo(() => peerNamesSelector(), []);
   const names = useApp(namesSelector);
   const [frozen, setFrozen] = useState<LogEvent[] | null>(null);

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { KillMode, PeerInfo } from '../../../shared/contract';
 import { useApp, useServices, useUi } from '../context';
-import { useThrottledStore } from '../hooks/use-throttled';
+import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
 import type { AppState } from '../state/app-store';
 import { useNow } from '../hooks/use-now';
 import { describeFaults, fmtClock, fmtDuration, hasFaults } from '../lib/format';
@@ -16,7 +16,6 @@ import { ThrottleDialog } from './throttle-dialog';
 
 const selectActivePeer = (s: AppState) => (s.activePeer ? s.peers[s.activePeer] : undefined);
 /** Batches replace the active PeerInfo ~10×/s for its stats; the panel shows them 4×/s. */
-const CONTROLS_REFRESH_MS = 250;
 /** Another peer picked, or a change the buttons reflect (state, faults): show it at once.
  * (Faults by content: batches that cross IPC or JSON bring new objects every time.) */
 function controlsUrgent(s: AppState, prev: AppState): boolean {
@@ -27,7 +26,7 @@ function controlsUrgent(s: AppState, prev: AppState): boolean {
 
 export function PeerControls() {
   const { store } = useServices();
-  const peer = useThrottledStore(store, selectActivePeer, CONTROLS_REFRESH_MS, controlsUrgent);
+  const peer = useThrottledStore(store, selectActivePeer, SLOTS.table, controlsUrgent);
   const dialog = useUi((s) => s.dialog);
   const close = () => uiStore.getState().openDialog(null);
 

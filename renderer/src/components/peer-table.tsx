@@ -1,9 +1,12 @@
 // The peer table. Rows are memoized on the PeerInfo object, which the store replaces only
 // when that peer changed, so a batch touching 3 peers re-renders 3 rows.
-// Windowed: every row has one fixed height (ROW_H, `tr.peer-row` in app.css) and only the
-// rows in view (plus a few) are in the DOM; spacer rows stand in for the others, so 100
-// peers cost what ~20 do in style, layout and paint. The table takes new peer stats at most
-// every 250 ms, without re-rendering on the batches in between.
+// Windowed: every row has one fixed height (ROW_H, `.pt-row` in app.css) and only the rows
+// in view (plus a few) are in the DOM, placed absolutely, so 100 peers cost what ~20 do.
+// An ARIA table of divs, not a <table>: table parts can never be relayout boundaries, so a
+// changed number relaid out the whole table (5–10 ms per refresh in software Chromium).
+// Here every cell is size-contained and a refresh lays out only the cells whose text
+// changed. The table takes new peer stats twice a second (hooks/use-throttled SLOTS),
+// without re-rendering on the batches in between.
 import { memo, useCallback, useMemo, useRef, useLayoutEffect } from 'react';
 import type { CloseReason, PeerInfo, PeerState } from '../../../shared/contract';
 import { useApp, useServices, useUi } from '../context';
@@ -16,15 +19,13 @@ import { uiStore, type StateFilter } from '../state/ui-store';
 import type { AppState } from '../state/app-store';
 import { BeatStrip } from './beat-strip';
 import { useRowWindow } from '../hooks/use-row-window';
-import { useThrottledStore } from '../hooks/use-throttled';
+import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
 
-const TABLE_REFRESH_MS = 250;
-/** px per peer row; matches `.peer-table tr.peer-row` in app.css */
+/** px per peer row; matches `.pt-body .pt-row` in app.css */
 export const ROW_H = 26;
-/** px of the sticky header row (approximate is fine: the overscan covers the difference) */
+/** px of the sticky header row; matches `.pt-head` in app.css */
 const HEAD_H = 24;
-const OVERSCAN = 6;
-const COLUMNS = 15;
+const OVERSCAN = 2;
 const selectPeers = (s: AppState) => s.peers;
 
 const STATE_FILTERS: { value: StateFilter; label: string }[] = [
@@ -41,7 +42,7 @@ const STATE_FILTERS: { value: StateFilter; label: string }[] = [
 export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputElement | null> }) {
   const { store } = useServices();
   const peerIds = useApp((s) => s.peerIds);
-  const peersById = useThrottledStore(store, selectPeers, TABLE_REFRESH_MS);
+  const peersById = useThrottledStore(store, selectPeers, SLOTS.table);
   const selected = useApp((s) => s.selected);
   const active = useApp((s) => s.activePeer);
   const text = useUi((s) => s.peerFilter);
@@ -56,7 +57,7 @@ export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputE
   const onActivate = useCallback((id: string) => store.getState().setActive(id), [store]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const headRef = useRef<HTMLTableSectionElement>(null);
+  const headRef = useRef<HTMLDivElement>(null);
   const { start, end } = useRowWindow(scrollRef, rows.length, ROW_H, OVERSCAN, HEAD_H);
 
   // Keep the active row visible when it changes by keyboard (it may not be rendered yet).
@@ -77,64 +78,44 @@ export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputE
           boundary, this way a table refresh lays out the table, not the page. */}
       <div className="table-wrap">
         <div className="table-scroll" ref={scrollRef}>
-          <table className="peer-table" aria-rowcount={rows.length + 1}>
-            {/* Fixed layout: the widths below, so a long name or reason never widens the table. */}
-            <colgroup>
-              <col className="w-chart" />
-              <col className="w-name" />
-              <col className="w-dir" />
-              <col className="w-remote" />
-              <col className="w-state" />
-              <col className="w-beats" />
-              <col className="w-rtt" />
-              <col className="w-rtt" />
-              <col className="w-rtt" />
-              <col className="w-rtt" />
-              <col className="w-loss" />
-              <col className="w-phi" />
-              <col className="w-reconn" />
-              <col className="w-bytes" />
-              <col className="w-faults" />
-            </colgroup>
-            <thead ref={headRef}>
-              <tr>
-                <th className="c-chart" scope="col" title="Show in chart">
+          <div role="table" aria-labelledby="peers-title" className="peer-table" aria-rowcount={rows.length + 1}>
+            <div role="rowgroup" className="pt-head" ref={headRef}>
+              <div role="row" className="pt-row" aria-rowindex={1}>
+                <div role="columnheader" className="pt-cell c-chart" title="Show in chart">
                   <span className="sr-only">Chart</span>
-                </th>
-                <th scope="col">Name</th>
-                <th scope="col" title="inbound (accepted by our server) or outbound (we connected)">Dir</th>
-                <th scope="col">Remote</th>
-                <th scope="col">State</th>
-                <th scope="col" title="last 60 heartbeats: answered (green), late (amber), missed (red)">Beats</th>
-                <th scope="col" className="num" title="last RTT (ms)">Last</th>
-                <th scope="col" className="num" title="median RTT (ms)">p50</th>
-                <th scope="col" className="num" title="99th percentile RTT (ms)">p99</th>
-                <th scope="col" className="num" title="RTT jitter (ms)">Jitter</th>
-                <th scope="col" className="num" title="pings without a pong (%)">Loss %</th>
-                <th scope="col" className="num" title="phi-accrual suspicion">φ</th>
-                <th scope="col" className="num" title="reconnects">Reconn</th>
-                <th scope="col" className="num" title="bytes received (↓) and sent (↑) on the socket">
-                  In/out
-                </th>
-                <th scope="col">Faults</th>
-              </tr>
-            </thead>
-            <tbody>
-              {start > 0 && <SpacerRow height={start * ROW_H} />}
+                </div>
+                <div role="columnheader" className="pt-cell c-name">Name</div>
+                <div role="columnheader" className="pt-cell c-dir" title="inbound (accepted by our server) or outbound (we connected)">Dir</div>
+                <div role="columnheader" className="pt-cell c-remote">Remote</div>
+                <div role="columnheader" className="pt-cell c-state">State</div>
+                <div role="columnheader" className="pt-cell c-beats" title="last 60 heartbeats: answered (green), late (amber), missed (red)">Beats</div>
+                <div role="columnheader" className="pt-cell c-rtt num" title="last RTT (ms)">Last</div>
+                <div role="columnheader" className="pt-cell c-rtt num" title="median RTT (ms)">p50</div>
+                <div role="columnheader" className="pt-cell c-rtt num" title="99th percentile RTT (ms)">p99</div>
+                <div role="columnheader" className="pt-cell c-rtt num" title="RTT jitter (ms)">Jitter</div>
+                <div role="columnheader" className="pt-cell c-loss num" title="pings without a pong (%)">Loss %</div>
+                <div role="columnheader" className="pt-cell c-phi num" title="phi-accrual suspicion">φ</div>
+                <div role="columnheader" className="pt-cell c-reconn num" title="reconnects">Reconn</div>
+                <div role="columnheader" className="pt-cell c-bytes num" title="bytes received (↓) and sent (↑) on the socket">In/out</div>
+                <div role="columnheader" className="pt-cell c-faults">Faults</div>
+              </div>
+            </div>
+            {/* Rows are placed absolutely at index × ROW_H in a body of the full height: no
+                spacers, and a row that changes lays out only itself (app.css, .pt-row). */}
+            <div role="rowgroup" className="pt-body" style={{ height: rows.length * ROW_H }}>
               {rows.slice(start, end).map((p, i) => (
                 <PeerRow
                   key={p.id}
                   peer={p}
-                  rowIndex={start + i + 2}
+                  index={start + i}
                   charted={selectedSet.has(p.id)}
                   active={p.id === active}
                   onToggle={onToggle}
                   onActivate={onActivate}
                 />
               ))}
-              {end < rows.length && <SpacerRow height={(rows.length - end) * ROW_H} />}
-            </tbody>
-          </table>
+            </div>
+          </div>
           {rows.length === 0 && (
             <p className="empty">
               {!hasSnapshot
@@ -197,35 +178,28 @@ const PeersHead = memo(function PeersHead({ shown, total, text, stateFilter, fil
   );
 });
 
-/** Stands in for the rows out of view: one cell, no padding or border, the rows' height. */
-function SpacerRow({ height }: { height: number }) {
-  return (
-    <tr className="spacer-row" aria-hidden="true">
-      <td colSpan={COLUMNS} style={{ height }} />
-    </tr>
-  );
-}
-
 interface RowProps {
   peer: PeerInfo;
-  /** aria-rowindex: 1 is the header row */
-  rowIndex: number;
+  /** position in the filtered list (0-based): places the row and gives its aria-rowindex */
+  index: number;
   charted: boolean;
   active: boolean;
   onToggle(id: string): void;
   onActivate(id: string): void;
 }
 
-const PeerRow = memo(function PeerRow({ peer: p, rowIndex, charted, active, onToggle, onActivate }: RowProps) {
+const PeerRow = memo(function PeerRow({ peer: p, index, charted, active, onToggle, onActivate }: RowProps) {
   const s = p.stats;
   const faults = describeFaults(p.faults);
   // The cells that do not move with every stats update are memoized on their own (primitive
   // props), so a refresh rewrites only the numbers.
   return (
-    <tr
-      className={`peer-row state-${p.state}${active ? ' active' : ''}`}
+    <div
+      role="row"
+      className={`pt-row peer-row state-${p.state}${active ? ' active' : ''}`}
+      style={{ top: index * ROW_H }}
       aria-current={active ? 'true' : undefined}
-      aria-rowindex={rowIndex}
+      aria-rowindex={index + 2}
       onClick={(e) => {
         // The checkbox toggles the chart; any other click makes the row active.
         if ((e.target as HTMLElement).closest('input')) return;
@@ -242,37 +216,37 @@ const PeerRow = memo(function PeerRow({ peer: p, rowIndex, charted, active, onTo
         onActivate={onActivate}
       />
       <StateCell id={p.id} state={p.state} closeReason={p.closeReason} />
-      <td className="c-beats">
+      <div role="cell" className="pt-cell c-beats">
         <BeatStrip peerId={p.id} />
-      </td>
-      <td className="num">{fmtMs(s.rttLastMs)}</td>
-      <td className="num">{fmtMs(s.rttP50Ms)}</td>
-      <td className="num">{fmtMs(s.rttP99Ms)}</td>
-      <td className="num">{fmtMs(s.jitterMs)}</td>
-      <td className={`num${s.lossPct > 0 ? ' warn' : ''}`}>{fmtPct(s.lossPct)}</td>
-      <td className={`num${s.phi >= 8 ? ' bad' : s.phi >= 3 ? ' warn' : ''}`}>{fmtPhi(s.phi)}</td>
-      <td className="num">{s.reconnects}</td>
-      <td className="num c-bytes" title={`in ${s.bytesIn} B, out ${s.bytesOut} B`}>
+      </div>
+      <div role="cell" className="pt-cell c-rtt num">{fmtMs(s.rttLastMs)}</div>
+      <div role="cell" className="pt-cell c-rtt num">{fmtMs(s.rttP50Ms)}</div>
+      <div role="cell" className="pt-cell c-rtt num">{fmtMs(s.rttP99Ms)}</div>
+      <div role="cell" className="pt-cell c-rtt num">{fmtMs(s.jitterMs)}</div>
+      <div role="cell" className={`pt-cell c-loss num${s.lossPct > 0 ? ' warn' : ''}`}>{fmtPct(s.lossPct)}</div>
+      <div role="cell" className={`pt-cell c-phi num${s.phi >= 8 ? ' bad' : s.phi >= 3 ? ' warn' : ''}`}>{fmtPhi(s.phi)}</div>
+      <div role="cell" className="pt-cell c-reconn num">{s.reconnects}</div>
+      <div role="cell" className="pt-cell c-bytes num" title={`in ${s.bytesIn} B, out ${s.bytesOut} B`}>
         <span className="b-in">
           <span aria-hidden="true">↓</span> {fmtBytes(s.bytesIn)}
-        </span>{' '}
+        </span>
         <span className="b-out">
           <span aria-hidden="true">↑</span> {fmtBytes(s.bytesOut)}
         </span>
-      </td>
-      <td className="c-faults" title={faults}>
+      </div>
+      <div role="cell" className="pt-cell c-faults" title={faults}>
         {faults ? <span className="fault-pill">{faults}</span> : <span className="muted">–</span>}
-      </td>
-    </tr>
+      </div>
+    </div>
   );
 });
 
 const ChartCell = memo(function ChartCell({ id, name, charted, onToggle }: { id: string; name: string; charted: boolean; onToggle(id: string): void }) {
   return (
-    <td className="c-chart">
+    <div role="cell" className="pt-cell c-chart">
       <input type="checkbox" checked={charted} onChange={() => onToggle(id)} aria-label={`Chart ${name}`} />
       <span className="swatch" style={charted ? { background: colorVar(id) } : undefined} aria-hidden="true" />
-    </td>
+    </div>
   );
 });
 
@@ -289,17 +263,17 @@ interface IdentityProps {
 const IdentityCells = memo(function IdentityCells({ id, name, direction, remote, detail, onActivate }: IdentityProps) {
   return (
     <>
-      <td className="c-name">
+      <div role="cell" className="pt-cell c-name">
         <button type="button" className="link" aria-label={name} onClick={() => onActivate(id)} title={`${name}\n${id} · ${detail}`}>
           <NameText name={name} />
         </button>
-      </td>
-      <td className="c-dir" title={direction}>
+      </div>
+      <div role="cell" className="pt-cell c-dir" title={direction}>
         {direction === 'inbound' ? 'in' : 'out'}
-      </td>
-      <td className="c-remote mono" title={remote || undefined}>
+      </div>
+      <div role="cell" className="pt-cell c-remote mono" title={remote || undefined}>
         {remote || '–'}
-      </td>
+      </div>
     </>
   );
 });
@@ -313,8 +287,9 @@ const StateCell = memo(function StateCell({ id, state, closeReason }: { id: stri
   const closeTitle = (now: number) => (lastClose ? lastCloseTitle(lastClose, now) : undefined);
   const showReason = !!closeReason && state !== 'connected';
   return (
-    <td
-      className="c-state"
+    <div
+      role="cell"
+      className="pt-cell c-state"
       title={closeTitle(Date.now())}
       // "… ago" must be current when the tooltip shows, not when the row last rendered.
       onMouseEnter={lastClose ? (e) => (e.currentTarget.title = closeTitle(Date.now()) ?? '') : undefined}
@@ -331,7 +306,7 @@ const StateCell = memo(function StateCell({ id, state, closeReason }: { id: stri
           </>
         )}
       </div>
-    </td>
+    </div>
   );
 });
 

@@ -1,8 +1,8 @@
 // Live RTT chart. uPlot is created when the set of charted peers or the theme changes and
 // otherwise only fed with setData, so a busy session never rebuilds it. While following live
-// it redraws at most 4×/s, on the shared 250 ms grid half a period after the table's refresh
-// (hooks/use-throttled), so a chart frame and a table frame never stack. Down intervals and
-// fault markers are drawn in a draw hook.
+// it redraws at most 4×/s, in its own slot of the shared refresh grid (hooks/use-throttled
+// SLOTS), so a chart frame never stacks with a table or log frame. Down intervals and fault
+// markers are drawn in a draw hook.
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -11,7 +11,7 @@ import { useColorScheme } from '../hooks/use-color-scheme';
 import { RANGE_MS, buildColumns, downIntervals, faultMarkers, stackLabels, type DownInterval, type FaultMarker } from '../lib/chart-data';
 import { cssVar, seriesColor } from '../lib/colors';
 import { fmtClock, fmtMs } from '../lib/format';
-import { GRID_MS, GRID_PHASE_B, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
+import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
 import { uiStore } from '../state/ui-store';
 import type { AppState } from '../state/app-store';
 
@@ -148,7 +148,7 @@ export function RttChart() {
     };
   }, [peerIds, scheme, store]);
 
-  // Feed data: on a series/event change, at the next slot of the grid (4×/s), in an animation
+  // Feed data: on a series/event change, at the chart's next slot (4×/s), in an animation
   // frame. A recreate, resume or range change redraws at the next frame instead.
   useEffect(() => {
     let frame = 0;
@@ -190,7 +190,7 @@ export function RttChart() {
     const drawSoon = () => {
       if (!frame && live) frame = requestAnimationFrame(draw);
     };
-    const schedule = () => scheduleOnGrid(GRID_MS, drawSoon, GRID_PHASE_B);
+    const schedule = () => scheduleOnGrid(SLOTS.chart, drawSoon);
     redrawRef.current = drawSoon;
     drawSoon();
     const unsub = store.subscribe((s, prev) => {
@@ -202,7 +202,7 @@ export function RttChart() {
       live = false;
       unsub();
       clearInterval(tick);
-      cancelOnGrid(GRID_MS, drawSoon, GRID_PHASE_B);
+      cancelOnGrid(SLOTS.chart, drawSoon);
       if (frame) cancelAnimationFrame(frame);
       redrawRef.current = () => undefined;
     };

@@ -1,12 +1,11 @@
 // Bottom status bar: peers up/down, heartbeats/s, main-process event-loop lag, transport.
 import { useEffect, useState } from 'react';
 import { useApp, useServices } from '../context';
-import { useThrottledStore } from '../hooks/use-throttled';
+import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
 import type { AppState } from '../state/app-store';
 import type { ConnectionInfo } from '../transport/transport';
 
 const selectHealth = (s: AppState) => s.health;
-const HEALTH_REFRESH_MS = 250;
 
 export function StatusBar() {
   const counts = useApp((s) => {
@@ -16,14 +15,14 @@ export function StatusBar() {
   });
   const [up, down] = counts.split('/').map(Number);
   // Every batch carries new health figures; people read them 4×/s at most.
-  const health = useThrottledStore(useServices().store, selectHealth, HEALTH_REFRESH_MS);
+  const health = useThrottledStore(useServices().store, selectHealth, SLOTS.table);
   const connection = useApp((s) => s.connection);
   const kind = useApp((s) => s.transportKind);
   const servers = useApp((s) => s.servers.length);
   const lag = health?.eventLoopLagMs;
   return (
     <footer className="status-bar" aria-label="Status bar">
-      {/* Absolutely placed in the grid item: a relayout boundary for the 4×/s numbers. */}
+      {/* Absolutely placed in the grid item: a relayout boundary for the live numbers. */}
       <div className="sb-row">
         <span className="sb-item" title="peers connected / not connected">
           <span className="dot ok" aria-hidden="true" /> {up} up

@@ -1,12 +1,12 @@
-// Renders a fast-changing store value at most every `ms`: the table's numbers and the log are
-// read by humans, 4 updates a second is plenty and it spares layout/paint with 100 peers ×
-// 10 batches/s. Subscribes outside React, so the component does not even re-render on the
-// batches in between (a plain useStore + throttle would still re-render on every batch).
-// Every throttled value with the same `ms` is flushed by ONE shared timer on a fixed grid,
-// so the table, the beat strips and the controls change in the same frame: one style/layout/
-// paint pass every 250 ms instead of one per component at scattered times. A `phase` puts a
-// flush half a period later (the log and the chart use GRID_PHASE_B): the two heavy passes
-// then land in different frames, ~125 ms apart, instead of stacking in one long frame.
+// Renders a fast-changing store value at most once per slot: the table's numbers and the
+// log are read by humans, a few updates a second is plenty and it spares layout/paint with
+// 100 peers × 10 batches/s. Subscribes outside React, so the component does not even
+// re-render on the batches in between (a plain useStore + throttle would still re-render on
+// every batch).
+// Every pass runs on a shared wall-clock grid (SLOTS): passes of one slot (the table, its
+// beat strips, the controls, the status bar) change in the same frame, and the heavy passes
+// of different slots (table, chart, log) are 125 ms apart, so two of them never stack in one
+// frame: a frame carries one pass's style/layout/paint at most.
 
 import { useEffect, useRef, useState } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
@@ -18,16 +18,24 @@ interface Clock {
 
 const clocks = new Map<string, Clock>();
 
-/** The UI's shared refresh period (table, log, controls, beat strips, live chart). */
-export const GRID_MS = 250;
-/** The second slot on the 250 ms grid: half a period after the table's. */
-export const GRID_PHASE_B = 125;
+/** A place on the grid: the pass runs at the wall-clock times ≡ `phase` (mod `ms`). */
+export interface Slot {
+  ms: number;
+  phase: number;
+}
 
 /**
- * Runs `flush` at the next wall-clock time ≡ `phase` (mod `ms`), together with every other
- * flush due then.
+ * The UI's refresh plan, one heavy pass per 125 ms slot: the table (numbers, beat strips,
+ * controls, status bar) and the event log twice a second, the live chart four times.
  */
-export function scheduleOnGrid(ms: number, flush: () => void, phase = 0): void {
+export const SLOTS = {
+  table: { ms: 500, phase: 0 },
+  chart: { ms: 250, phase: 125 },
+  log: { ms: 500, phase: 250 },
+} as const satisfies Record<string, Slot>;
+
+/** Runs `flush` at the slot's next time, together with every other flush due then. */
+export function scheduleOnGrid({ ms, phase }: Slot, flush: () => void): void {
   const key = `${ms}/${phase}`;
   let c = clocks.get(key);
   if (!c) clocks.set(key, (c = { timer: undefined, due: new Set() }));
@@ -42,15 +50,16 @@ export function scheduleOnGrid(ms: number, flush: () => void, phase = 0): void {
   }, ms - ((Date.now() - phase) % ms + ms) % ms);
 }
 
-export function cancelOnGrid(ms: number, flush: () => void, phase = 0): void {
+export function cancelOnGrid({ ms, phase }: Slot, flush: () => void): void {
   clocks.get(`${ms}/${phase}`)?.due.delete(flush);
 }
 
 /**
- * The store's `selector(state)`, re-read at most every `ms`. `urgent(next, prev)` marks
+ * The store's `selector(state)`, re-read at most once per `slot`. `urgent(next, prev)` marks
  * changes to show at once (e.g. the user picked another peer).
  */
-export function useThrottledStore<S, T>(store: StoreApi<S>, selector: (s: S) => T, ms: number, urgent?: (next: S, prev: S) => boolean, phase = 0): T {
+export function useThrottledStore<S, T>(store: StoreApi<S>, selector: (s: S) => T, slot: Slot, urgent?: (next: S, prev: S) => boolean): T {
+  const { ms, phase } = slot;
   const [shown, setShown] = useState<{ v: T }>(() => ({ v: selector(store.getState()) }));
   const selectorRef = useRef(selector);
   selectorRef.current = selector;
@@ -66,15 +75,15 @@ export function useThrottledStore<S, T>(store: StoreApi<S>, selector: (s: S) => 
     const unsub = store.subscribe((s, prev) => {
       if (Object.is(selectorRef.current(s), selectorRef.current(prev))) return;
       if (urgentRef.current?.(s, prev)) {
-        cancelOnGrid(ms, flush, phase);
+        cancelOnGrid({ ms, phase }, flush);
         flush();
-      } else scheduleOnGrid(ms, flush, phase);
+      } else scheduleOnGrid({ ms, phase }, flush);
     });
     flush(); // whatever changed between the first render and this effect
     return () => {
       live = false;
       unsub();
-      cancelOnGrid(ms, flush, phase);
+      cancelOnGrid({ ms, phase }, flush);
     };
   }, [store, ms, phase]);
   return shown.v;

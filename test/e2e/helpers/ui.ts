@@ -9,7 +9,7 @@ export function peerRow(page: Page, name: string): Locator {
 
 /** Text of one cell of a peer row, the column found by its header ("Last", "p50", "State"…). */
 export async function cellText(page: Page, name: string, column: string): Promise<string> {
-  const headers = await page.locator('table.peer-table thead th').allInnerTexts();
+  const headers = await page.getByRole('table', { name: 'Peers' }).getByRole('columnheader').allInnerTexts();
   const i = headers.findIndex((h) => h.trim() === column);
   if (i < 0) throw new Error(`no column "${column}" in ${JSON.stringify(headers)}`);
   return (await peerRow(page, name).getByRole('cell').nth(i).innerText({ timeout: 2_000 })).trim();
