@@ -46,6 +46,10 @@ export interface PhaseSpec {
 
 export interface Window {
   taskMs: number;
+  /** the main thread's CPU time (ThreadTime): unlike taskMs, not inflated when the OS runs another process */
+  cpuMs: number;
+  /** handling the harness's own DevTools commands (evaluate, getMetrics), part of taskMs */
+  devtoolsMs: number;
   scriptMs: number;
   layoutMs: number;
   styleMs: number;
@@ -108,7 +112,7 @@ async function metrics(cdp: CDPSession): Promise<Metrics> {
 
 function delta(a: Metrics, b: Metrics): Window {
   const d = (k: string) => Math.max(0, ((b[k] ?? 0) - (a[k] ?? 0)) * 1000);
-  return { taskMs: d('TaskDuration'), scriptMs: d('ScriptDuration'), layoutMs: d('LayoutDuration'), styleMs: d('RecalcStyleDuration') };
+  return { taskMs: d('TaskDuration'), scriptMs: d('ScriptDuration'), layoutMs: d('LayoutDuration'), styleMs: d('RecalcStyleDuration'), cpuMs: d('ThreadTime'), devtoolsMs: d('DevToolsCommandDuration') };
 }
 
 const pad = (n: number) => String(n).padStart(3, '0');
@@ -129,7 +133,7 @@ async function openApp(browser: Browser, url: string, spec: PhaseSpec, cfg: Fake
   // The snapshot (100 × 3 600 samples) is applied: the table counts every peer and shows its
   // rows (windowed: only those in view are in the DOM).
   await page.waitForFunction(
-    (n) => document.querySelector('.peers-panel .count')?.textContent === String(n) && document.querySelectorAll('tr.peer-row').length > 0,
+    (n) => document.querySelector('.peers-panel .count')?.textContent === String(n) && document.querySelectorAll('.peer-row').length > 0,
     cfg.peers,
     { timeout: LOAD_TIMEOUT_MS },
   );
@@ -222,7 +226,7 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
       idle.push(delta(prev, cur));
       prev = cur;
     }
-    const firstRow = page.locator('tr.peer-row').first();
+    const firstRow = page.locator('.peer-row').first();
     const rowBefore = await firstRow.innerText();
 
     const windows: Window[] = [];
