@@ -14,6 +14,7 @@ import { fmtClock, fmtMs } from '../lib/format';
 import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
 import { uiStore } from '../state/ui-store';
 import type { AppState } from '../state/app-store';
+import type { SeriesStore } from '../state/series-store';
 
 const SERIES_WIDTH = 1;
 
@@ -162,11 +163,11 @@ export function RttChart() {
       const now = Date.now();
       const rangeMs = RANGE_MS[uiStore.getState().range];
       const since = Number.isFinite(rangeMs) ? now - rangeMs : -Infinity;
-      const cols = buildColumns(
-        series,
-        peerIds.map((id) => ({ id, intervalMs: s.peers[id]?.intervalMs ?? 1000 })),
-        since,
-      );
+      const chartPeers = peerIds.map((id) => ({ id, intervalMs: s.peers[id]?.intervalMs ?? 1000 }));
+      // About one bin per plot pixel across the shown time span.
+      const plotPx = Math.max(100, u.bbox.width / uPlot.pxRatio);
+      const spanMs = Number.isFinite(rangeMs) ? rangeMs : Math.max(60_000, now - firstSampleTime(series, peerIds, now));
+      const cols = buildColumns(series, chartPeers, since, { binMs: spanMs / plotPx });
       const states = new Map(ids.map((id) => [id, s.peers[id].state] as const));
       overlayRef.current = {
         down: downIntervals(s.events, states, now),
@@ -218,6 +219,15 @@ export function RttChart() {
       {peerIds.length === 0 && <p className="chart-empty">{hasPeers ? 'Tick a peer’s “Chart” box to plot its RTT.' : 'No peers yet: RTT appears here once a peer connects.'}</p>}
     </div>
   );
+}
+
+function firstSampleTime(series: SeriesStore, ids: readonly string[], now: number): number {
+  let first = now;
+  for (const id of ids) {
+    const ring = series.ring(id);
+    if (ring && ring.size > 0) first = Math.min(first, ring.timeAt(0));
+  }
+  return first;
 }
 
 /** 24-hour ticks; seconds only when the ticks are closer than a minute. */

@@ -52,8 +52,22 @@ function readPeer(series: SeriesStore, p: ChartPeer, sinceMs: number): { t: numb
   return { t, v };
 }
 
-export function buildColumns(series: SeriesStore, peers: readonly ChartPeer[], sinceMs: number, bandWindow = BAND_WINDOW): ChartColumns {
+export interface ColumnOptions {
+  /** samples per rolling-band window (single peer) */
+  bandWindow?: number;
+  /**
+   * Several peers: put the samples in bins this wide (about one plot pixel) and keep each
+   * peer's highest RTT per bin, instead of one x per distinct timestamp. Peers ping at their
+   * own phases, so the exact union of 10 peers' times is 10× longer than each peer's list,
+   * and uPlot walks every column over all of it at each redraw.
+   */
+  binMs?: number;
+}
+
+export function buildColumns(series: SeriesStore, peers: readonly ChartPeer[], sinceMs: number, opts: ColumnOptions = {}): ChartColumns {
   if (peers.length === 0) return { xs: [], ys: [] };
+  if (peers.length > 1 && opts.binMs && opts.binMs > 0) return binnedColumns(series, peers, sinceMs, opts.binMs);
+  const bandWindow = opts.bandWindow ?? BAND_WINDOW;
   const cols = peers.map((p) => readPeer(series, p, sinceMs));
   if (cols.length === 1) {
     const { t, v } = cols[0];
@@ -91,6 +105,64 @@ export function buildColumns(series: SeriesStore, peers: readonly ChartPeer[], s
   xs.length = m;
   for (const y of ys) y.length = m;
   return { xs, ys };
+}
+
+/** More bins than this means a bin narrower than any plot has pixels: not worth it. */
+const MAX_BINS = 8192;
+
+function binnedColumns(series: SeriesStore, peers: readonly ChartPeer[], sinceMs: number, binMs: number): ChartColumns {
+  // The time span actually covered, from the oldest sample in the window to the newest.
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (const p of peers) {
+    const ring = series.ring(p.id);
+    if (!ring || ring.size === 0) continue;
+    const i = ring.indexSince(sinceMs);
+    if (i < ring.size) t0 = Math.min(t0, ring.timeAt(i));
+    t1 = Math.max(t1, ring.lastT);
+  }
+  if (t0 > t1) return { xs: [], ys: peers.map(() => []) };
+  const width = Math.max(binMs, (t1 - t0) / MAX_BINS);
+  const nb = Math.floor((t1 - t0) / width) + 1;
+  const ys: Cell[][] = peers.map((p) => binPeer(series, p, sinceMs, t0, width, nb));
+  // Only bins where some peer has something: an all-empty bin would be a column of spans.
+  const xs: number[] = [];
+  const out: Cell[][] = ys.map(() => []);
+  for (let b = 0; b < nb; b++) {
+    let any = false;
+    for (const y of ys) if (y[b] !== undefined) any = true;
+    if (!any) continue;
+    xs.push(Math.min(t1, t0 + (b + 0.5) * width));
+    for (let c = 0; c < ys.length; c++) out[c].push(ys[c][b]);
+  }
+  return { xs, ys: out };
+}
+
+/** One peer's highest RTT per bin; null in the first bin of a long silence (breaks the line). */
+function binPeer(series: SeriesStore, p: ChartPeer, sinceMs: number, t0: number, width: number, nb: number): Cell[] {
+  const out = new Array<Cell>(nb).fill(undefined);
+  const ring = series.ring(p.id);
+  if (!ring) return out;
+  const gap = gapThresholdMs(p.intervalMs);
+  const times = ring.t;
+  const values = ring.v;
+  const cap = ring.capacity;
+  const size = ring.size;
+  let prev = -Infinity;
+  let i = ring.indexSince(sinceMs);
+  for (let slot = ring.slotOf(i); i < size; i++, slot = slot + 1 === cap ? 0 : slot + 1) {
+    const t = times[slot];
+    const b = Math.min(nb - 1, Math.floor((t - t0) / width));
+    if (t - prev > gap && prev !== -Infinity) {
+      const g = Math.floor((prev - t0) / width) + 1;
+      if (g < b && out[g] === undefined) out[g] = null;
+    }
+    const v = values[slot];
+    const cur = out[b];
+    if (cur === undefined || cur === null || v > cur) out[b] = v;
+    prev = t;
+  }
+  return out;
 }
 
 /** Linear-interpolated quantile of a sorted array. */

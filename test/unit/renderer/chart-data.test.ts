@@ -27,6 +27,44 @@ describe('chart columns', () => {
     expect(recent.xs).toEqual([20_000, 21_000]);
   });
 
+  it('bins several peers at about a pixel each: one x per bin, each peer its highest RTT there', () => {
+    const s = new SeriesStore(1000);
+    // Two peers pinging at different phases every 100 ms for 2 s.
+    const a: [number, number][] = [];
+    const b: [number, number][] = [];
+    for (let t = 0; t < 2000; t += 100) {
+      a.push([10_000 + t, 1 + (t % 300) / 100]);
+      b.push([10_037 + t, 5]);
+    }
+    s.appendSamples('a', a);
+    s.appendSamples('b', b);
+    const peers = [{ id: 'a', intervalMs: 100 }, { id: 'b', intervalMs: 100 }];
+    const exact = buildColumns(s, peers, 0);
+    expect(exact.xs).toHaveLength(40);
+    const c = buildColumns(s, peers, 0, { binMs: 200 });
+    expect(c.xs).toHaveLength(10);
+    expect(c.xs).toEqual([...c.xs].sort((x, y) => x - y));
+    // Each bin holds two of a's samples: the higher one is kept.
+    for (let i = 0; i < 10; i++) {
+      const inBin = a.filter(([t]) => Math.floor((t - 10_000) / 200) === i).map(([, v]) => v);
+      expect(c.ys[0][i]).toBe(Math.max(...inBin));
+      expect(c.ys[1][i]).toBe(5);
+    }
+  });
+
+  it('keeps a silence visible when binned: null in the first bin after the last sample', () => {
+    const s = new SeriesStore(1000);
+    s.appendSamples('a', [[0, 1], [100, 2], [10_000, 3], [10_100, 4]]);
+    s.appendSamples('b', [[50, 7], [10_050, 8]]);
+    const c = buildColumns(s, [{ id: 'a', intervalMs: 100 }, { id: 'b', intervalMs: 1000 }], -Infinity, { binMs: 500 });
+    expect(c.ys[0]).toEqual([2, null, 4]);
+    expect(c.ys[1]).toEqual([7, null, 8]);
+    expect(c.xs[1]).toBe(750); // the bin [500, 1000)
+    // The window cuts whole samples, and an empty window gives empty columns.
+    expect(buildColumns(s, [{ id: 'a', intervalMs: 100 }, { id: 'b', intervalMs: 1000 }], 9_000, { binMs: 500 }).ys[0]).toEqual([4]);
+    expect(buildColumns(s, [{ id: 'a', intervalMs: 100 }, { id: 'b', intervalMs: 1000 }], 20_000, { binMs: 500 })).toEqual({ xs: [], ys: [[], []] });
+  });
+
   it('computes a rolling p5–p95 band that restarts after a gap', () => {
     const [hi, lo] = rollingBand([1, 2, 3, 4, 5, null, 10], 3, 0.05, 0.95);
     expect(hi[0]).toBe(1);
