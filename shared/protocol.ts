@@ -211,6 +211,49 @@ function deliverView(
   this(type, bytes.subarray(start, end));
 }
 
+/** Whole frame size (header + body) of a valid header; throws the ProtocolError otherwise. */
+function frameTotal(length: number, type: number, maxFrameBytes: number): number {
+  if (length === 0) throw new ProtocolError('zero-length', 'frame length 0 (must be >= 1)');
+  if (length - 1 > maxFrameBytes) {
+    throw new ProtocolError('frame-too-large', `frame payload ${length - 1} bytes exceeds limit ${maxFrameBytes}`);
+  }
+  if (!isKnownType(type)) {
+    throw new ProtocolError('unknown-type', `unknown frame type 0x${type.toString(16).padStart(2, '0')}`);
+  }
+  return length + 4;
+}
+
+/**
+ * Stateless part of decoding, for connections that keep no decoder until they need
+ * one: delivers the whole frames of `chunk` from `start` on (as FrameDecoder.pushTo
+ * does) and returns where the first incomplete frame begins (`chunk.length` when
+ * none). Only then is state needed: hand the rest to a FrameDecoder with the same
+ * `start`. Throws a ProtocolError on an invalid header.
+ */
+export function pushWholeFrames<T>(
+  chunk: Uint8Array,
+  start: number,
+  maxFrameBytes: number,
+  onFrame: (this: T, type: number, bytes: Uint8Array, start: number, end: number) => void,
+  ctx: T,
+): number {
+  const n = chunk.length;
+  let i = start;
+  while (n - i >= HEADER_BYTES) {
+    const type = chunk[i + 4];
+    const total = frameTotal(readU32(chunk, i), type, maxFrameBytes);
+    if (n - i < total) break;
+    onFrame.call(ctx, type, chunk, i + HEADER_BYTES, i + total);
+    i += total;
+  }
+  return i;
+}
+
+/** Throws the RangeError FrameDecoder's constructor throws for an invalid limit. */
+export function checkMaxFrameBytes(maxFrameBytes: number): void {
+  if (!(maxFrameBytes >= 0) || !Number.isFinite(maxFrameBytes)) throw new RangeError('maxFrameBytes must be >= 0');
+}
+
 /** Buffers above this size are released once idle so one big frame doesn't pin memory. */
 const RETAIN_BUFFER_BYTES = 64 * 1024;
 const INITIAL_BUFFER_BYTES = 64;
@@ -237,7 +280,7 @@ export class FrameDecoder {
   private error: ProtocolError | null = null;
 
   constructor(maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES) {
-    if (!(maxFrameBytes >= 0) || !Number.isFinite(maxFrameBytes)) throw new RangeError('maxFrameBytes must be >= 0');
+    checkMaxFrameBytes(maxFrameBytes);
     this.maxFrameBytes = maxFrameBytes;
   }
 
@@ -259,24 +302,26 @@ export class FrameDecoder {
    * Allocation-free variant of push() for hot paths: each frame is reported as
    * `onFrame.call(ctx, type, bytes, start, end)` — its payload is `bytes[start, end)`,
    * valid only during the call — so no per-frame view object is created, and a method
-   * plus its owner can be passed without binding a closure.
+   * plus its owner can be passed without binding a closure. Bytes before `from` are
+   * not part of the stream (see pushWholeFrames).
    */
   pushTo<T>(
     chunk: Uint8Array,
     onFrame: (this: T, type: number, bytes: Uint8Array, start: number, end: number) => void,
     ctx: T,
+    from = 0,
   ): void {
     if (this.error) throw this.error;
     const n = chunk.length;
-    let i = 0;
+    let i = from;
 
     // 1) Finish a frame that started in an earlier chunk.
     if (this.bufLen > 0) {
       if (this.frameTotal === 0) {
         // Header still incomplete: take just enough bytes to complete it.
-        const take = Math.min(HEADER_BYTES - this.bufLen, n);
-        this.append(chunk, 0, take);
-        i = take;
+        const take = Math.min(HEADER_BYTES - this.bufLen, n - i);
+        this.append(chunk, i, take);
+        i += take;
         if (this.bufLen < HEADER_BYTES) return;
         const buf = this.buf as Uint8Array;
         this.frameTotal = this.checkHeader(readU32(buf, 0), buf[4]);
@@ -314,21 +359,15 @@ export class FrameDecoder {
 
   /** Validates a header; returns the whole frame size. Poisons the decoder on error. */
   private checkHeader(length: number, type: number): number {
-    let err: ProtocolError | null = null;
-    if (length === 0) err = new ProtocolError('zero-length', 'frame length 0 (must be >= 1)');
-    else if (length - 1 > this.maxFrameBytes) {
-      err = new ProtocolError('frame-too-large', `frame payload ${length - 1} bytes exceeds limit ${this.maxFrameBytes}`);
-    } else if (!isKnownType(type)) {
-      err = new ProtocolError('unknown-type', `unknown frame type 0x${type.toString(16).padStart(2, '0')}`);
-    }
-    if (err) {
-      this.error = err;
+    try {
+      return frameTotal(length, type, this.maxFrameBytes);
+    } catch (err) {
+      this.error = err as ProtocolError;
       this.buf = null;
       this.bufLen = 0;
       this.frameTotal = 0;
       throw err;
     }
-    return length + 4;
   }
 
   private append(src: Uint8Array, start: number, count: number): void {

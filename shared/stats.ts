@@ -10,43 +10,87 @@ function validSample(x: number): boolean {
   return Number.isFinite(x) && x >= 0;
 }
 
+// Every class below keeps its mutable scalars in a Float64Array `state` block rather
+// than in fields: a standalone instance allocates a small one of its own, while a
+// heartbeat session keeps the scalars of all its statistics in one block of a shared
+// slab and updates them through the static *At functions — no object per statistic
+// and no boxed double per field for each of thousands of connections — and creates
+// the instances only as views when someone reads them. `moveStorage` repoints a view
+// (e.g. at a private copy when the session hands its slab block on).
+
+/** Checks that `array[offset, offset + n)` exists. */
+function checkRange(array: { length: number }, offset: number, n: number, what: string): void {
+  if (!(offset >= 0 && offset + n <= array.length)) throw new RangeError(`${what} storage too small`);
+}
+
+// RttEstimator state slots
+const E_SRTT = 0,
+  E_RTTVAR = 1,
+  E_PRIMED = 2;
+/** Float64 state slots of an RttEstimator. */
+export const RTT_ESTIMATOR_STATE = 3;
+
 /**
  * RFC 6298 §2 estimator: first sample SRTT=R, RTTVAR=R/2; later
  * RTTVAR = (1-β)·RTTVAR + β·|SRTT-R| (using the old SRTT), then SRTT = (1-α)·SRTT + α·R,
  * with α=1/8, β=1/4. Non-finite or negative samples are ignored.
  */
 export class RttEstimator {
-  // Plain number fields (never null) so V8 keeps them as mutable doubles: an update
-  // per heartbeat must not allocate. `primed` says whether they hold an estimate.
-  private s = 0;
-  private v = 0;
-  private primed = false;
+  private st: Float64Array;
+  private so: number;
 
-  update(rttMs: number): void {
+  /** @param state optional: keep the estimate in `state[offset, offset + RTT_ESTIMATOR_STATE)` (zeroed = no estimate) */
+  constructor(state?: Float64Array, offset = 0) {
+    if (state !== undefined) checkRange(state, offset, RTT_ESTIMATOR_STATE, 'RttEstimator');
+    this.st = state ?? new Float64Array(RTT_ESTIMATOR_STATE);
+    this.so = state !== undefined ? offset : 0;
+  }
+
+  /** update() on an estimate kept at `st[so, so + RTT_ESTIMATOR_STATE)`. */
+  static updateAt(st: Float64Array, so: number, rttMs: number): void {
     if (!validSample(rttMs)) return;
-    if (!this.primed) {
-      this.s = rttMs;
-      this.v = rttMs / 2;
-      this.primed = true;
+    if (st[so + E_PRIMED] === 0) {
+      st[so + E_SRTT] = rttMs;
+      st[so + E_RTTVAR] = rttMs / 2;
+      st[so + E_PRIMED] = 1;
       return;
     }
     // Order matters: RTTVAR uses the SRTT from before this sample.
-    this.v = (1 - BETA) * this.v + BETA * Math.abs(this.s - rttMs);
-    this.s = (1 - ALPHA) * this.s + ALPHA * rttMs;
+    const s = st[so + E_SRTT];
+    st[so + E_RTTVAR] = (1 - BETA) * st[so + E_RTTVAR] + BETA * Math.abs(s - rttMs);
+    st[so + E_SRTT] = (1 - ALPHA) * s + ALPHA * rttMs;
+  }
+
+  update(rttMs: number): void {
+    RttEstimator.updateAt(this.st, this.so, rttMs);
+  }
+
+  /** srtt of an estimate kept at `st[so, …)`. */
+  static srttAt(st: Float64Array, so: number): number | null {
+    return st[so + E_PRIMED] !== 0 ? st[so + E_SRTT] : null;
+  }
+
+  /** rttvar of an estimate kept at `st[so, …)`. */
+  static rttvarAt(st: Float64Array, so: number): number | null {
+    return st[so + E_PRIMED] !== 0 ? st[so + E_RTTVAR] : null;
   }
 
   get srtt(): number | null {
-    return this.primed ? this.s : null;
+    return this.st[this.so + E_PRIMED] !== 0 ? this.st[this.so + E_SRTT] : null;
   }
 
   get rttvar(): number | null {
-    return this.primed ? this.v : null;
+    return this.st[this.so + E_PRIMED] !== 0 ? this.st[this.so + E_RTTVAR] : null;
   }
 
   reset(): void {
-    this.s = 0;
-    this.v = 0;
-    this.primed = false;
+    this.st.fill(0, this.so, this.so + RTT_ESTIMATOR_STATE);
+  }
+
+  /** @internal Reads and writes `state[offset, …)` from now on (which must hold the same estimate). */
+  moveStorage(state: Float64Array, offset: number): void {
+    this.st = state;
+    this.so = offset;
   }
 }
 
@@ -58,6 +102,16 @@ export class RttEstimator {
 let scratch = new Float64Array(256);
 let scratchOwner: RttWindow | null = null;
 let scratchVersion = -1;
+
+// RttWindow state slots
+const W_HEAD = 0, // next write index
+  W_COUNT = 1,
+  /** bumped on every change: validates the shared sorted copy */
+  W_VERSION = 2,
+  W_JITTER = 3,
+  W_JITTER_OK = 4;
+/** Float64 state slots of an RttWindow. */
+export const RTT_WINDOW_STATE = 5;
 
 /**
  * Fixed-size ring of the most recent RTTs. add() is O(1) and allocates nothing;
@@ -75,112 +129,147 @@ export class RttWindow {
   private ring: Float64Array | Float32Array;
   /** where this window's `size` samples start in `ring` (non-zero only in a shared block) */
   private off: number;
-  private head = 0; // next write index
-  private _count = 0;
-  /** bumped on every change: validates the shared sorted copy */
-  private version = 0;
-  private jitterCache = 0;
-  private jitterValid = false;
+  private st: Float64Array;
+  private so: number;
 
   /**
    * @param storage optional (compact only): keep the samples in `storage[offset, offset+size)`
    *   — e.g. a block of a FloatBlockPool slab — instead of a typed array of its own, which
    *   costs two heap objects and a native backing store per window. See detach().
+   * @param state optional: keep the scalars in `state[stateOffset, stateOffset + RTT_WINDOW_STATE)` (zeroed = empty)
    */
-  constructor(size = 256, compact = false, storage?: Float32Array, offset = 0) {
+  constructor(size = 256, compact = false, storage?: Float32Array, offset = 0, state?: Float64Array, stateOffset = 0) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`RttWindow size must be an integer >= 1, got ${size}`);
     this.size = size;
     if (storage !== undefined) {
-      if (!(offset >= 0 && offset + size <= storage.length)) throw new RangeError('RttWindow storage too small');
+      checkRange(storage, offset, size, 'RttWindow');
       this.ring = storage;
       this.off = offset;
     } else {
       this.ring = compact ? new Float32Array(size) : new Float64Array(size);
       this.off = 0;
     }
+    if (state !== undefined) checkRange(state, stateOffset, RTT_WINDOW_STATE, 'RttWindow');
+    this.st = state ?? new Float64Array(RTT_WINDOW_STATE);
+    this.so = state !== undefined ? stateOffset : 0;
+  }
+
+  /** add() on a window of `size` samples at `ring[off, …)` with its state at `st[so, …)`. */
+  static addAt(ring: Float32Array | Float64Array, off: number, size: number, st: Float64Array, so: number, rttMs: number): void {
+    if (!validSample(rttMs)) return;
+    const head = st[so + W_HEAD];
+    ring[off + head] = rttMs;
+    st[so + W_HEAD] = head + 1 === size ? 0 : head + 1;
+    if (st[so + W_COUNT] < size) st[so + W_COUNT]++;
+    st[so + W_VERSION]++;
+    st[so + W_JITTER_OK] = 0;
   }
 
   /**
-   * Moves the samples out of shared storage into an array of the window's own (no-op
-   * otherwise), so the storage block may be handed to another window.
+   * Moves the samples (and state) out of shared storage into arrays of the window's own
+   * (no-op otherwise), so the storage block may be handed to another window.
    */
   detach(): void {
-    if (this.off === 0 && this.ring.length === this.size) return;
-    this.ring = this.ring.slice(this.off, this.off + this.size);
-    this.off = 0;
+    if (!(this.off === 0 && this.ring.length === this.size)) {
+      this.ring = this.ring.slice(this.off, this.off + this.size);
+      this.off = 0;
+    }
+    if (!(this.so === 0 && this.st.length === RTT_WINDOW_STATE)) {
+      this.st = this.st.slice(this.so, this.so + RTT_WINDOW_STATE);
+      this.so = 0;
+    }
+  }
+
+  /** @internal Reads and writes the given storage from now on (which must hold the same window). */
+  moveStorage(storage: Float32Array | Float64Array, offset: number, state: Float64Array, stateOffset: number): void {
+    this.ring = storage;
+    this.off = offset;
+    this.st = state;
+    this.so = stateOffset;
   }
 
   /** Adds a sample (non-finite or negative values are ignored). */
   add(rttMs: number): void {
-    if (!validSample(rttMs)) return;
-    this.ring[this.off + this.head] = rttMs;
-    this.head = this.head + 1 === this.size ? 0 : this.head + 1;
-    if (this._count < this.size) this._count++;
-    this.version++;
-    this.jitterValid = false;
+    RttWindow.addAt(this.ring, this.off, this.size, this.st, this.so, rttMs);
+  }
+
+  private get head(): number {
+    return this.st[this.so + W_HEAD];
+  }
+
+  private get version(): number {
+    return this.st[this.so + W_VERSION];
   }
 
   /** Samples currently in the window (≤ size). */
   get count(): number {
-    return this._count;
+    return this.st[this.so + W_COUNT];
   }
 
   get last(): number | null {
-    if (this._count === 0) return null;
-    return this.ring[this.off + (this.head === 0 ? this.size - 1 : this.head - 1)];
+    if (this.count === 0) return null;
+    const head = this.head;
+    return this.ring[this.off + (head === 0 ? this.size - 1 : head - 1)];
   }
 
   /** Minimum over the window. */
   get min(): number | null {
-    return this._count === 0 ? null : this.sorted()[0];
+    return this.count === 0 ? null : this.sorted()[0];
   }
 
   /** Maximum over the window. */
   get max(): number | null {
-    return this._count === 0 ? null : this.sorted()[this._count - 1];
+    const count = this.count;
+    return count === 0 ? null : this.sorted()[count - 1];
   }
 
   /** Arithmetic mean over the window. */
   get mean(): number | null {
-    if (this._count === 0) return null;
+    const count = this.count;
+    if (count === 0) return null;
     let sum = 0;
-    for (let k = 0; k < this._count; k++) sum += this.ring[this.off + k];
-    return sum / this._count;
+    for (let k = 0; k < count; k++) sum += this.ring[this.off + k];
+    return sum / count;
   }
 
   /** Nearest-rank percentile, p in [0,100]: the ⌈p/100·N⌉-th smallest (p=0 gives the min). */
   percentile(p: number): number | null {
     if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be in [0,100], got ${p}`);
-    if (this._count === 0) return null;
-    const rank = Math.max(1, Math.ceil((p / 100) * this._count));
+    const count = this.count;
+    if (count === 0) return null;
+    const rank = Math.max(1, Math.ceil((p / 100) * count));
     return this.sorted()[rank - 1];
   }
 
   get jitter(): number | null {
-    if (this._count < 2) return null;
-    if (!this.jitterValid) {
+    const count = this.count;
+    if (count < 2) return null;
+    const st = this.st;
+    const so = this.so;
+    if (st[so + W_JITTER_OK] === 0) {
       // Oldest sample sits at head when full, at 0 otherwise.
-      const start = this._count === this.size ? this.head : 0;
+      const start = count === this.size ? this.head : 0;
       let prev = this.ring[this.off + start];
       let sum = 0;
-      for (let k = 1; k < this._count; k++) {
+      for (let k = 1; k < count; k++) {
         let idx = start + k;
         if (idx >= this.size) idx -= this.size;
         const cur = this.ring[this.off + idx];
         sum += Math.abs(cur - prev);
         prev = cur;
       }
-      this.jitterCache = sum / (this._count - 1);
-      this.jitterValid = true;
+      st[so + W_JITTER] = sum / (count - 1);
+      st[so + W_JITTER_OK] = 1;
     }
-    return this.jitterCache;
+    return st[so + W_JITTER];
   }
 
   /** Samples oldest → newest (a copy). */
   toArray(): number[] {
-    const out: number[] = new Array(this._count);
-    const start = this._count === this.size ? this.head : 0;
-    for (let k = 0; k < this._count; k++) {
+    const count = this.count;
+    const out: number[] = new Array(count);
+    const start = count === this.size ? this.head : 0;
+    for (let k = 0; k < count; k++) {
       let idx = start + k;
       if (idx >= this.size) idx -= this.size;
       out[k] = this.ring[this.off + idx];
@@ -189,19 +278,22 @@ export class RttWindow {
   }
 
   reset(): void {
-    this.head = 0;
-    this._count = 0;
-    this.version++;
-    this.jitterValid = false;
+    const st = this.st;
+    const so = this.so;
+    st[so + W_HEAD] = 0;
+    st[so + W_COUNT] = 0;
+    st[so + W_VERSION]++;
+    st[so + W_JITTER_OK] = 0;
   }
 
   /** The shared buffer holding this window's samples sorted ascending in [0, count). */
   private sorted(): Float64Array {
+    const count = this.count;
     if (scratchOwner !== this || scratchVersion !== this.version) {
-      if (scratch.length < this._count) scratch = new Float64Array(Math.max(this._count, scratch.length * 2));
+      if (scratch.length < count) scratch = new Float64Array(Math.max(count, scratch.length * 2));
       // Order of samples doesn't matter for percentiles: copy the filled prefix and sort numerically.
-      const view = scratch.subarray(0, this._count);
-      for (let k = 0; k < this._count; k++) view[k] = this.ring[this.off + k];
+      const view = scratch.subarray(0, count);
+      for (let k = 0; k < count; k++) view[k] = this.ring[this.off + k];
       view.sort();
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- an identity tag for the cache, not a closure alias
       scratchOwner = this;
@@ -256,6 +348,17 @@ export class FloatBlockPool {
 export const PHI_MAX = 1000;
 const LN10 = Math.LN10;
 
+// PhiAccrual state slots
+const P_HEAD = 0,
+  P_N = 1,
+  P_SUM = 2,
+  P_SUMSQ = 3,
+  P_SINCE_RECOMPUTE = 4,
+  P_LAST = 5,
+  P_ARRIVED = 6;
+/** Float64 state slots of a PhiAccrual. */
+export const PHI_STATE = 7;
+
 /**
  * Phi-accrual failure detector (Hayashibara et al.) over heartbeat inter-arrival times.
  *
@@ -277,87 +380,130 @@ export class PhiAccrual {
   private intervals: Float32Array;
   /** where this window starts in `intervals` (non-zero only in a shared block) */
   private off: number;
-  private head = 0;
-  private n = 0;
-  private sum = 0;
-  private sumSq = 0;
-  private sinceRecompute = 0;
-  /** never null (a nullable field would box a new number per heartbeat); see `arrived` */
-  private lastArrival = 0;
-  private arrived = false;
+  private st: Float64Array;
+  private so: number;
 
-  /** @param storage optional: keep the window in `storage[offset, offset+windowSize)` (see RttWindow). */
-  constructor(windowSize = 100, minStdDevMs = 100, storage?: Float32Array, offset = 0) {
+  /**
+   * @param storage optional: keep the window in `storage[offset, offset+windowSize)` (see RttWindow).
+   * @param state optional: keep the scalars in `state[stateOffset, stateOffset + PHI_STATE)` (zeroed = no heartbeat yet)
+   */
+  constructor(windowSize = 100, minStdDevMs = 100, storage?: Float32Array, offset = 0, state?: Float64Array, stateOffset = 0) {
     if (!Number.isInteger(windowSize) || windowSize < 1) throw new RangeError('windowSize must be an integer >= 1');
     if (!(minStdDevMs > 0) || !Number.isFinite(minStdDevMs)) throw new RangeError('minStdDevMs must be > 0');
     this.windowSize = windowSize;
     this.minStdDevMs = minStdDevMs;
     if (storage !== undefined) {
-      if (!(offset >= 0 && offset + windowSize <= storage.length)) throw new RangeError('PhiAccrual storage too small');
+      checkRange(storage, offset, windowSize, 'PhiAccrual');
       this.intervals = storage;
       this.off = offset;
     } else {
       this.intervals = new Float32Array(windowSize);
       this.off = 0;
     }
+    if (state !== undefined) checkRange(state, stateOffset, PHI_STATE, 'PhiAccrual');
+    this.st = state ?? new Float64Array(PHI_STATE);
+    this.so = state !== undefined ? stateOffset : 0;
   }
 
-  /** Moves the window out of shared storage into an array of its own (see RttWindow.detach). */
+  /** Moves the window (and state) out of shared storage into arrays of its own (see RttWindow.detach). */
   detach(): void {
-    if (this.off === 0 && this.intervals.length === this.windowSize) return;
-    this.intervals = this.intervals.slice(this.off, this.off + this.windowSize);
-    this.off = 0;
+    if (!(this.off === 0 && this.intervals.length === this.windowSize)) {
+      this.intervals = this.intervals.slice(this.off, this.off + this.windowSize);
+      this.off = 0;
+    }
+    if (!(this.so === 0 && this.st.length === PHI_STATE)) {
+      this.st = this.st.slice(this.so, this.so + PHI_STATE);
+      this.so = 0;
+    }
   }
 
-  /** Records a heartbeat arrival. Times going backwards are ignored. */
-  heartbeat(nowMs: number): void {
+  /** @internal Reads and writes the given storage from now on (which must hold the same window). */
+  moveStorage(storage: Float32Array, offset: number, state: Float64Array, stateOffset: number): void {
+    this.intervals = storage;
+    this.off = offset;
+    this.st = state;
+    this.so = stateOffset;
+  }
+
+  /** heartbeat() on a window of `windowSize` intervals at `iv[off, …)` with its state at `st[so, …)`. */
+  static heartbeatAt(windowSize: number, iv: Float32Array, off: number, st: Float64Array, so: number, nowMs: number): void {
     if (!Number.isFinite(nowMs)) return;
-    const last = this.lastArrival;
-    if (this.arrived && nowMs < last) return;
-    this.lastArrival = nowMs;
-    if (!this.arrived) {
-      this.arrived = true;
+    const last = st[so + P_LAST];
+    const arrived = st[so + P_ARRIVED] !== 0;
+    if (arrived && nowMs < last) return;
+    st[so + P_LAST] = nowMs;
+    if (!arrived) {
+      st[so + P_ARRIVED] = 1;
       return;
     }
     // Rounded as stored, so the running sums add exactly what they later subtract.
     const interval = Math.fround(nowMs - last);
-    if (this.n === this.windowSize) {
-      const old = this.intervals[this.off + this.head];
-      this.sum -= old;
-      this.sumSq -= old * old;
+    const head = st[so + P_HEAD];
+    let n = st[so + P_N];
+    let sum = st[so + P_SUM];
+    let sumSq = st[so + P_SUMSQ];
+    if (n === windowSize) {
+      const old = iv[off + head];
+      sum -= old;
+      sumSq -= old * old;
     } else {
-      this.n++;
+      st[so + P_N] = ++n;
     }
-    this.intervals[this.off + this.head] = interval;
-    this.head = this.head + 1 === this.windowSize ? 0 : this.head + 1;
-    this.sum += interval;
-    this.sumSq += interval * interval;
-    if (++this.sinceRecompute >= this.windowSize) this.recompute();
+    iv[off + head] = interval;
+    st[so + P_HEAD] = head + 1 === windowSize ? 0 : head + 1;
+    sum += interval;
+    sumSq += interval * interval;
+    const since = st[so + P_SINCE_RECOMPUTE] + 1;
+    if (since >= windowSize) {
+      // Exact sums once per window bound float drift.
+      sum = 0;
+      sumSq = 0;
+      for (let k = 0; k < n; k++) {
+        const v = iv[off + k];
+        sum += v;
+        sumSq += v * v;
+      }
+      st[so + P_SINCE_RECOMPUTE] = 0;
+    } else {
+      st[so + P_SINCE_RECOMPUTE] = since;
+    }
+    st[so + P_SUM] = sum;
+    st[so + P_SUMSQ] = sumSq;
+  }
+
+  /** Records a heartbeat arrival. Times going backwards are ignored. */
+  heartbeat(nowMs: number): void {
+    PhiAccrual.heartbeatAt(this.windowSize, this.intervals, this.off, this.st, this.so, nowMs);
   }
 
   /** Heartbeats seen so far minus one (number of intervals in the window). */
   get samples(): number {
-    return this.n;
+    return this.st[this.so + P_N];
   }
 
   /** Mean inter-arrival time, or null with < 2 arrivals. */
   get meanMs(): number | null {
-    return this.n === 0 ? null : this.sum / this.n;
+    const n = this.st[this.so + P_N];
+    return n === 0 ? null : this.st[this.so + P_SUM] / n;
   }
 
   /** Standard deviation of inter-arrival times (after the floor), or null with < 2 arrivals. */
   get stdDevMs(): number | null {
-    if (this.n === 0) return null;
-    const mean = this.sum / this.n;
-    const variance = Math.max(0, this.sumSq / this.n - mean * mean);
+    const n = this.st[this.so + P_N];
+    if (n === 0) return null;
+    const mean = this.st[this.so + P_SUM] / n;
+    const variance = Math.max(0, this.st[this.so + P_SUMSQ] / n - mean * mean);
     return Math.max(Math.sqrt(variance), this.minStdDevMs);
   }
 
   /** Suspicion level at `nowMs`; 0 with < 2 arrivals. Finite, in [0, PHI_MAX]. */
   phi(nowMs: number): number {
-    if (this.n === 0 || !this.arrived || !Number.isFinite(nowMs)) return 0;
-    const elapsed = Math.max(0, nowMs - this.lastArrival);
-    const mean = this.sum / this.n;
+    const st = this.st;
+    const so = this.so;
+    const n = st[so + P_N];
+    if (n === 0 || st[so + P_ARRIVED] === 0 || !Number.isFinite(nowMs)) return 0;
+    const elapsed = Math.max(0, nowMs - st[so + P_LAST]);
+    const mean = st[so + P_SUM] / n;
     const std = this.stdDevMs as number;
     const y = (elapsed - mean) / std;
     const x = y * (1.5976 + 0.070566 * y * y);
@@ -367,26 +513,7 @@ export class PhiAccrual {
   }
 
   reset(): void {
-    this.head = 0;
-    this.n = 0;
-    this.sum = 0;
-    this.sumSq = 0;
-    this.sinceRecompute = 0;
-    this.lastArrival = 0;
-    this.arrived = false;
-  }
-
-  private recompute(): void {
-    let s = 0;
-    let sq = 0;
-    for (let k = 0; k < this.n; k++) {
-      const v = this.intervals[this.off + k];
-      s += v;
-      sq += v * v;
-    }
-    this.sum = s;
-    this.sumSq = sq;
-    this.sinceRecompute = 0;
+    this.st.fill(0, this.so, this.so + PHI_STATE);
   }
 }
 

@@ -1,25 +1,37 @@
-// Outstanding-ping rings of framed sessions, pooled in shared slabs.
+// Per-session Float64 blocks (a session's scalars, then its outstanding-ping rings),
+// pooled in shared slabs.
 /**
- * Outstanding-ping rings — `ring` seqs then `ring` send times per framed session — as
- * blocks of shared Float64 slabs (seq < 2^32 and t < 2^53 are exact as doubles): two
- * small arrays per session would cost two array objects and two backing stores. A
- * closed session no longer reads its rings, so its block goes straight back.
+ * A block is `scalars` doubles of the owner's state, then — framed sessions — `ring`
+ * seqs and `ring` send times of its outstanding pings (seq < 2^32 and t < 2^53 are
+ * exact as doubles). One block per session in a shared slab instead of a typed array
+ * (or a boxed number field) each: thousands of sessions would pay an array object and
+ * a backing store per array. A closed session copies out what it still reads, and its
+ * block goes straight back.
  */
 export class RingPool {
   private slab: Float64Array | null = null;
   private used = 0;
   private readonly free: { array: Float64Array; at: number }[] = [];
-  private readonly block: number;
+  /** doubles per block */
+  readonly block: number;
 
-  constructor(private readonly ring: number) {
-    this.block = 2 * ring;
+  constructor(
+    private readonly ring: number,
+    readonly scalars = 0,
+  ) {
+    this.block = scalars + 2 * ring;
   }
 
-  /** A block with every seq slot empty (-1): `array[at, at + 2 * ring)`. */
+  /**
+   * A block with every scalar 0 and every seq slot empty (-1): `array[at, at + block)`,
+   * the rings at `at + scalars`.
+   */
   take(): { array: Float64Array; at: number } {
     const b = this.free.pop() ?? this.fresh();
-    b.array.fill(-1, b.at, b.at + this.ring);
-    b.array.fill(0, b.at + this.ring, b.at + this.block);
+    const rings = b.at + this.scalars;
+    b.array.fill(0, b.at, rings);
+    b.array.fill(-1, rings, rings + this.ring);
+    b.array.fill(0, rings + this.ring, b.at + this.block);
     return b;
   }
 
@@ -37,14 +49,14 @@ export class RingPool {
   }
 }
 
-const ringPools = new Map<number, RingPool>();
-export function ringPoolFor(ring: number): RingPool {
-  let p = ringPools.get(ring);
+const ringPools = new Map<string, RingPool>();
+/** The shared pool of blocks of `scalars` doubles plus two rings of `ring` slots. */
+export function ringPoolFor(ring: number, scalars = 0): RingPool {
+  const key = `${ring}:${scalars}`;
+  let p = ringPools.get(key);
   if (p === undefined) {
-    p = new RingPool(ring);
-    ringPools.set(ring, p);
+    p = new RingPool(ring, scalars);
+    ringPools.set(key, p);
   }
   return p;
 }
-/** plain sessions have no ping rings */
-export const NO_RINGS = new Float64Array(0);

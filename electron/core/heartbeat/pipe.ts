@@ -35,11 +35,13 @@ export type PipeFactory = (socket: Socket, deliver: (chunk: Buffer) => void) => 
  * session can pass one shared function for all its sockets (see HeartbeatSession).
  */
 export class DirectPipe implements Pipe {
+  /** @param attached `deliver` is already the socket's 'data' listener (don't add it again) */
   constructor(
     private readonly socket: Socket,
     private readonly deliver: (chunk: Buffer) => void,
+    attached = false,
   ) {
-    socket.on('data', deliver);
+    if (!attached) socket.on('data', deliver);
   }
 
   write(chunk: Buffer): void {

@@ -1,8 +1,9 @@
 // ONE scheduler for every heartbeat session (DESIGN §4): a hashed timing wheel driven
-// by a single Node timer. Sessions own a couple of intrusive TimerEntry objects
-// created once; (re)scheduling links an entry into a slot list — no allocation, no
-// Node timer per socket, nothing re-created per received frame. A tick costs
-// O(entries in the due slots), not O(all sessions).
+// by a single Node timer. Timers are intrusive: a session is its own timer (it carries
+// the link fields, see Timer), other owners hold TimerEntry objects created once;
+// (re)scheduling links a timer into a slot list — no allocation, no Node timer per
+// socket, nothing re-created per received frame. A tick costs O(timers in the due
+// slots), not O(all sessions).
 //
 // The scheduler also measures how late its own timer fired: a long event-loop stall
 // (busy main thread, GC, laptop sleep) is accumulated in `pausedMs` so sessions can
@@ -15,23 +16,56 @@ const IDLE = 0;
 const IN_WHEEL = 1;
 const IN_FIRE_QUEUE = 2;
 
+// A timer's fields, keyed by symbols so that an owner embedding them (see Timer) gains
+// no visible names.
+/** @internal wheel bookkeeping */
+export const kNext = Symbol('timer.next');
+/** @internal */
+export const kPrev = Symbol('timer.prev');
+/** @internal absolute tick at which the timer is due (its slot is dueTick & mask) */
+export const kDueTick = Symbol('timer.dueTick');
+/** @internal IDLE / IN_WHEEL / IN_FIRE_QUEUE */
+export const kState = Symbol('timer.state');
+/** runs once per scheduling with the scheduler's `now`, called with `this` = [kOwner] */
+export const kCallback = Symbol('timer.callback');
+/** while scheduled, keep the process alive (see TimerEntry) */
+export const kKeepAlive = Symbol('timer.keepAlive');
+export const kOwner = Symbol('timer.owner');
+
 /**
- * An intrusive timer handle. Create one per purpose per owner (e.g. "next ping",
- * "deadline check") and reuse it forever; scheduling an already scheduled entry moves it.
+ * What the wheel links. TimerEntry is the stand-alone kind; an object that needs exactly
+ * one timer for its whole life (a heartbeat session — thousands of them) may carry these
+ * fields itself, initialised to null, null, 0, 0, and save an object per instance.
  */
-export class TimerEntry {
-  /** @internal wheel bookkeeping */
-  next: TimerEntry | null = null;
-  /** @internal */
-  prev: TimerEntry | null = null;
-  /** @internal */
-  slot = -1;
-  /** @internal absolute tick at which the entry is due */
-  dueTick = 0;
-  /** @internal */
-  state = IDLE;
-  /** Due time in ms on the scheduler's clock (valid while scheduled). */
-  dueAt = 0;
+export interface Timer {
+  [kNext]: Timer | null;
+  [kPrev]: Timer | null;
+  [kDueTick]: number;
+  [kState]: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the owner's type is the caller's business
+  readonly [kCallback]: (this: any, nowMs: number) => void;
+  readonly [kKeepAlive]: boolean;
+  readonly [kOwner]: unknown;
+}
+
+/** Whether a timer is scheduled (in the wheel or about to run). */
+export function isScheduled(t: Timer): boolean {
+  return t[kState] !== IDLE;
+}
+
+/**
+ * An intrusive timer handle. Create one per purpose per owner (e.g. "connect timeout",
+ * "backoff") and reuse it forever; scheduling an already scheduled entry moves it.
+ */
+export class TimerEntry implements Timer {
+  [kNext]: Timer | null = null;
+  [kPrev]: Timer | null = null;
+  [kDueTick] = 0;
+  [kState] = IDLE;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the owner's type is the caller's business
+  readonly [kCallback]: (this: any, nowMs: number) => void;
+  readonly [kKeepAlive]: boolean;
+  readonly [kOwner]: unknown;
 
   /**
    * @param callback runs once per scheduling, with the scheduler's `now`, called with
@@ -44,13 +78,30 @@ export class TimerEntry {
    */
   constructor(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the owner's type is the caller's business
-    readonly callback: (this: any, nowMs: number) => void,
-    readonly keepAlive = false,
-    readonly owner: unknown = undefined,
-  ) {}
+    callback: (this: any, nowMs: number) => void,
+    keepAlive = false,
+    owner: unknown = undefined,
+  ) {
+    this[kCallback] = callback;
+    this[kKeepAlive] = keepAlive;
+    this[kOwner] = owner;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  get callback(): (this: any, nowMs: number) => void {
+    return this[kCallback];
+  }
+
+  get keepAlive(): boolean {
+    return this[kKeepAlive];
+  }
+
+  get owner(): unknown {
+    return this[kOwner];
+  }
 
   get scheduled(): boolean {
-    return this.state !== IDLE;
+    return this[kState] !== IDLE;
   }
 }
 
@@ -89,7 +140,7 @@ export class Scheduler {
   readonly stats: SchedulerStats = { wakeups: 0, fired: 0, timerArms: 0, examined: 0, stalls: 0 };
 
   private readonly mask: number;
-  private readonly slots: (TimerEntry | null)[];
+  private readonly slots: (Timer | null)[];
   private readonly clock: () => number;
   private readonly manual: boolean;
   private readonly onError: (err: unknown) => void;
@@ -107,7 +158,7 @@ export class Scheduler {
   private armedAt = Infinity;
   private timerRefed = false;
   private running = false;
-  private readonly fireQueue: TimerEntry[] = [];
+  private readonly fireQueue: Timer[] = [];
   private paused = 0;
   private lastStall = 0;
   private readonly onTimer = (): void => {
@@ -122,7 +173,7 @@ export class Scheduler {
     while (n < (opts.slots ?? 1024)) n *= 2;
     this.slotCount = n;
     this.mask = n - 1;
-    this.slots = new Array<TimerEntry | null>(n).fill(null);
+    this.slots = new Array<Timer | null>(n).fill(null);
     this.stallThresholdMs = opts.stallThresholdMs ?? 50;
     this.clock = opts.clock ?? monotonicNow;
     this.manual = opts.manual ?? false;
@@ -167,34 +218,40 @@ export class Scheduler {
   }
 
   /** Run `entry` at (or within one tick after) `atMs`. Reschedules if already scheduled. */
-  schedule(entry: TimerEntry, atMs: number): void {
-    if (entry.state !== IDLE) this.unlink(entry);
+  schedule(entry: Timer, atMs: number): void {
+    if (entry[kState] !== IDLE) this.unlink(entry);
     let tick = Math.ceil(atMs / this.tickMs);
     // Anything due in the past or in the tick being processed goes to the next tick,
     // otherwise it would wait a whole revolution.
     if (tick <= this.cursor) tick = this.cursor + 1;
-    entry.dueAt = atMs;
-    entry.dueTick = tick;
+    entry[kDueTick] = tick;
     const slot = tick & this.mask;
-    entry.slot = slot;
-    entry.state = IN_WHEEL;
-    entry.prev = null;
+    entry[kState] = IN_WHEEL;
+    entry[kPrev] = null;
     const head = this.slots[slot];
-    entry.next = head;
-    if (head !== null) head.prev = entry;
+    entry[kNext] = head;
+    if (head !== null) head[kPrev] = entry;
     this.slots[slot] = entry;
     this.count++;
-    if (entry.keepAlive && ++this.keepAliveCount === 1) this.updateRef();
+    if (entry[kKeepAlive] && ++this.keepAliveCount === 1) this.updateRef();
     if (!this.running) this.arm(tick * this.tickMs);
   }
 
   /** Run `entry` `delayMs` from now. */
-  scheduleIn(entry: TimerEntry, delayMs: number): void {
+  scheduleIn(entry: Timer, delayMs: number): void {
     this.schedule(entry, this.clock() + delayMs);
   }
 
-  cancel(entry: TimerEntry): void {
-    if (entry.state === IDLE) return;
+  /**
+   * Whether an entry scheduled for `atMs` would run in the advance() processing `nowMs`
+   * (the `now` callbacks get): lets one entry serve several due times of its owner.
+   */
+  isDue(atMs: number, nowMs: number): boolean {
+    return Math.ceil(atMs / this.tickMs) <= Math.floor((nowMs + 1) / this.tickMs);
+  }
+
+  cancel(entry: Timer): void {
+    if (entry[kState] === IDLE) return;
     this.unlink(entry);
     if (this.count === 0 && !this.running) this.disarm();
   }
@@ -227,12 +284,12 @@ export class Scheduler {
       // Entries collected here may be cancelled or rescheduled by earlier callbacks.
       for (let i = 0; i < queue.length; i++) {
         const e = queue[i];
-        queue[i] = undefined as unknown as TimerEntry;
-        if (e.state !== IN_FIRE_QUEUE) continue;
-        e.state = IDLE;
+        queue[i] = undefined as unknown as Timer;
+        if (e[kState] !== IN_FIRE_QUEUE) continue;
+        e[kState] = IDLE;
         fired++;
         try {
-          e.callback.call(e.owner, nowMs);
+          e[kCallback].call(e[kOwner], nowMs);
         } catch (err) {
           this.onError(err);
         }
@@ -254,29 +311,30 @@ export class Scheduler {
   private collect(slot: number, target: number): void {
     let e = this.slots[slot];
     while (e !== null) {
-      const next = e.next;
+      const next = e[kNext];
       this.stats.examined++;
-      if (e.dueTick <= target) {
+      if (e[kDueTick] <= target) {
         this.unlink(e);
-        e.state = IN_FIRE_QUEUE;
+        e[kState] = IN_FIRE_QUEUE;
         this.fireQueue.push(e);
       }
       e = next;
     }
   }
 
-  private unlink(e: TimerEntry): void {
-    if (e.state === IN_WHEEL) {
-      if (e.prev !== null) e.prev.next = e.next;
-      else this.slots[e.slot] = e.next;
-      if (e.next !== null) e.next.prev = e.prev;
-      e.next = e.prev = null;
-      e.slot = -1;
+  private unlink(e: Timer): void {
+    if (e[kState] === IN_WHEEL) {
+      const prev = e[kPrev];
+      const next = e[kNext];
+      if (prev !== null) prev[kNext] = next;
+      else this.slots[e[kDueTick] & this.mask] = next;
+      if (next !== null) next[kPrev] = prev;
+      e[kNext] = e[kPrev] = null;
     }
     // IN_FIRE_QUEUE: the queue skips it once its state is no longer IN_FIRE_QUEUE.
-    e.state = IDLE;
+    e[kState] = IDLE;
     this.count--;
-    if (e.keepAlive && --this.keepAliveCount === 0) this.updateRef();
+    if (e[kKeepAlive] && --this.keepAliveCount === 0) this.updateRef();
   }
 
   /** After a wake: arm for the next non-empty slot (scan is bounded by the wheel size). */

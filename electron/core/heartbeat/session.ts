@@ -3,14 +3,18 @@
 // scale: the hot path (receive PONG → RTT → stats → next PING) allocates nothing —
 // the decoder reports frames as (bytes, start, end) without views, ping/pong frames
 // are reused Buffers when the previous write has fully left the process, outstanding
-// pings live in small typed-array rings, timers are two intrusive scheduler entries
-// created once, and receiving a frame only stores a timestamp (the deadline check
-// re-arms lazily when it fires). Handlers are prototype methods, not per-instance
-// closures: socket listeners are shared functions that find their session through a
-// symbol on the socket, and timer entries carry the session as their owner.
+// pings live in small typed-array rings, the session is itself the one scheduler timer
+// that serves both the next ping and the deadline check, and receiving a frame only
+// stores a timestamp (the deadline check re-arms lazily when it fires). Handlers are
+// prototype methods, not per-instance closures: socket listeners are shared functions
+// that find their session through a symbol on the socket.
+// Per-connection memory is what limits how many peers one process watches: numbers
+// live in a block of a shared Float64 slab (no boxed double, no field per statistic),
+// and what most sessions never need (a frame decoder, a Pipe object for the direct
+// path, the rtt/estimator/phiDetector objects) is created only when needed.
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import type { CloseReason, KillMode, Protocol, TimeoutMode } from '../../../shared/contract';
+import { DEFAULT_MAX_FRAME_BYTES, type CloseReason, type KillMode, type Protocol, type TimeoutMode } from '../../../shared/contract';
 import {
   FRAME_BYE,
   FRAME_DATA,
@@ -19,6 +23,8 @@ import {
   FRAME_PONG,
   FrameDecoder,
   HEADER_BYTES,
+  checkMaxFrameBytes,
+  pushWholeFrames,
   PING_FRAME_BYTES,
   PING_PAYLOAD_BYTES,
   PLAIN_PING,
@@ -34,12 +40,46 @@ import {
   writePing,
   type HelloPayload,
 } from '../../../shared/protocol';
-import { FloatBlockPool, PhiAccrual, RttEstimator, RttWindow, adaptiveDeadlineMs } from '../../../shared/stats';
+import { PhiAccrual, RttEstimator, RttWindow, adaptiveDeadlineMs } from '../../../shared/stats';
 import { formatAddress } from './address';
-import { NO_RINGS, ringPoolFor, type RingPool } from './ping-ring-pool';
+import { ringPoolFor, type RingPool } from './ping-ring-pool';
+import {
+  EventsTable,
+  SESSION_PHI_WINDOW,
+  SESSION_RTT_WINDOW,
+  SESSION_SCALARS,
+  S_CHECK_AT,
+  S_DROP_P,
+  S_EST,
+  S_LAST_RECV,
+  S_LOCAL_PORT,
+  S_NEXT_PING,
+  S_OLDEST,
+  S_PAUSED_AT_RECV,
+  S_PHI,
+  S_PLAIN_PING_AT,
+  S_PROBES,
+  S_REMOTE_PORT,
+  S_RTT,
+  S_SEQ,
+  S_STARTED,
+  WINDOW_FLOATS,
+  windowPool,
+} from './session-layout';
 import { captureEnds, ends } from './socket-ends';
 import { DirectPipe, directPipe, type Pipe, type PipeFactory } from './pipe';
-import { TimerEntry, defaultScheduler, type Scheduler } from './scheduler';
+import {
+  defaultScheduler,
+  kCallback,
+  kDueTick,
+  kKeepAlive,
+  kNext,
+  kOwner,
+  kPrev,
+  kState,
+  type Scheduler,
+  type Timer,
+} from './scheduler';
 
 export interface SessionOptions {
   protocol: Protocol;
@@ -78,25 +118,18 @@ export interface SessionCounters {
   dataBytesOut: number;
 }
 
+export { SESSION_PHI_WINDOW, SESSION_RTT_WINDOW };
+
 // Immutable wire constants, shared by every plain session (never mutated, so one
 // Buffer can be queued by many sockets at once).
 const PLAIN_PING_BUF = Buffer.from(PLAIN_PING);
 const PLAIN_PONG_BUF = Buffer.from(PLAIN_PONG);
-/** Heartbeat inter-arrival times kept per session for phi (128 bytes as 32-bit floats). */
-export const SESSION_PHI_WINDOW = 32;
-/**
- * RTT samples kept per session for percentiles: the last minute at the default 1 s
- * interval (p99 = the largest, p95 the 4th largest). The whole window costs 256 bytes
- * per connection; per-connection memory is what limits how many peers one process
- * watches, and the 'rtt' event carries every sample for longer histories.
- */
-export const SESSION_RTT_WINDOW = 64;
-/**
- * Both windows of a session live in one block of a shared slab (no typed array, no
- * ArrayBuffer, no native backing store per session); a closed session moves its samples
- * into arrays of its own (detach) and its block goes to the next session.
- */
-const windowPool = new FloatBlockPool(SESSION_RTT_WINDOW + SESSION_PHI_WINDOW);
+interface StatsViews {
+  rtt: RttWindow;
+  estimator: RttEstimator;
+  phi: PhiAccrual;
+}
+
 /** Pings go out in at most this many groups per interval (see pingSlot)… */
 const PING_GROUPS_PER_INTERVAL = 20;
 /** …spaced at most this far apart (a ping leaves at most this late). */
@@ -113,6 +146,24 @@ type SessionSocket = Socket & { [kSession]?: HeartbeatSession };
 /** @internal The owner (server) is told of a close before any 'closed' listener runs. */
 export const kCloseHook = Symbol('heartwire.closeHook');
 
+// Session state bits (one small integer instead of a field per flag).
+const F_CLOSED = 1;
+/** Peer sent FIN while the pipe still held some of its bytes. */
+const F_END_PENDING = 2;
+/** this side sends heartbeats (see setPinging) */
+const F_PINGING = 4;
+/** a deadline check is waiting one event-loop turn before convicting */
+const F_YIELDING = 8;
+
+/**
+ * rx[0]: receive time of the chunk being decoded (set by onChunk, read by the frame
+ * handlers it calls synchronously) — one shared slot instead of a number field per
+ * session, and a typed-array slot so storing a double allocates nothing.
+ */
+const rx = new Float64Array(1);
+/** The last peer name seen in a HELLO: most peers of a server share one, keep one string. */
+let lastPeerName = '';
+
 /**
  * Everything a session derives from its options, shared by all sessions created with
  * equal options (a server's sessions): per-connection memory is what scales, so the
@@ -126,6 +177,8 @@ interface SessionConfig {
   readonly timeoutMode: TimeoutMode;
   readonly name: string;
   readonly maxFrameBytes: number | undefined;
+  /** the decoder's limit (maxFrameBytes or the default) */
+  readonly frameLimit: number;
   readonly adaptiveFloorMs: number | undefined;
   readonly factory: PipeFactory;
   readonly sched: Scheduler;
@@ -138,7 +191,7 @@ interface SessionConfig {
   readonly reuseBuffers: boolean;
   /** outstanding-ping ring size (a power of two) */
   readonly ring: number;
-  /** where framed sessions keep their outstanding-ping rings (see RingPool) */
+  /** where sessions keep their scalars and (framed) outstanding-ping rings (see RingPool) */
   readonly ringPool: RingPool;
   /** see pingSlot() */
   readonly pingQuantumMs: number;
@@ -171,6 +224,9 @@ function configFor(opts: SessionOptions): SessionConfig {
     return c;
   }
   const framed = opts.protocol === 'framed';
+  const frameLimit = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  // Decoders are created lazily: reject a bad limit here, as the decoder would.
+  if (framed) checkMaxFrameBytes(frameLimit);
   // Enough ring slots to keep every ping that may still be answered within the timeout.
   const ring = Math.min(1024, Math.max(8, nextPow2(Math.ceil(opts.timeoutMs / opts.intervalMs) + 2)));
   const cfg: SessionConfig = {
@@ -181,6 +237,7 @@ function configFor(opts: SessionOptions): SessionConfig {
     timeoutMode: opts.timeoutMode,
     name,
     maxFrameBytes: opts.maxFrameBytes,
+    frameLimit,
     adaptiveFloorMs: opts.adaptiveFloorMs,
     factory,
     sched,
@@ -190,7 +247,7 @@ function configFor(opts: SessionOptions): SessionConfig {
     floorMs: opts.adaptiveFloorMs ?? 2 * opts.intervalMs,
     reuseBuffers: factory === directPipe,
     ring,
-    ringPool: ringPoolFor(ring),
+    ringPool: ringPoolFor(framed ? ring : 0, SESSION_SCALARS),
     pingQuantumMs: Math.max(sched.tickMs, Math.min(PING_GROUP_MAX_MS, opts.intervalMs / PING_GROUPS_PER_INTERVAL)),
     hello: null,
   };
@@ -230,15 +287,14 @@ function nextPow2(n: number): number {
   return p;
 }
 
-export class HeartbeatSession extends EventEmitter<SessionEvents> {
+export class HeartbeatSession extends EventEmitter<SessionEvents> implements Timer {
   readonly socket: Socket;
-  readonly pipe: Pipe;
+  /** null: the direct path (socket read and written as is; see `pipe`) */
+  private _pipe: Pipe | null;
   // Both ends as raw ip + port, formatted on demand (see captureEnds): the formatted
   // strings and Node's cached socket-name objects would cost ~350 bytes per connection.
   private readonly localIp: string;
-  private readonly localPort: number | undefined;
   private readonly remoteIp: string;
-  private readonly remotePort: number | undefined;
   readonly counters: SessionCounters = {
     pingsSent: 0,
     pongsReceived: 0,
@@ -247,80 +303,90 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     dataBytesIn: 0,
     dataBytesOut: 0,
   };
-  /** the last SESSION_RTT_WINDOW samples, stored compactly (one window per connection) */
-  readonly rtt: RttWindow;
-  readonly estimator = new RttEstimator();
-  readonly phiDetector: PhiAccrual;
-  /** epoch ms when the session started */
-  readonly startedAt = Date.now();
 
   private readonly cfg: SessionConfig;
-  private readonly sched: Scheduler;
-  /** the windowPool block holding rtt's and phiDetector's samples while open */
-  private readonly windows: Float32Array;
-  private readonly windowsAt: number;
-  private _closed = false;
-  /** Peer sent FIN while the pipe still held some of its bytes. */
-  private endPending = false;
+  /** the windowPool block holding the rtt and phi samples (a private copy once closed) */
+  private windows: Float32Array;
+  private windowsAt: number;
+  /** the ringPool block holding the S_* scalars and the rings (scalars only, copied, once closed) */
+  private st: Float64Array;
+  private stAt: number;
+  /** rtt / estimator / phiDetector, created on first read */
+  private views: StatsViews | null = null;
+  /** F_* bits */
+  private flags = F_PINGING;
   private _closeReason: CloseReason | undefined;
   private _peerHello: HelloPayload | undefined;
 
-  private readonly decoder: FrameDecoder | null;
-  private readonly scanner: PlainScanner | null;
-  private readonly pingEntry: TimerEntry;
-  /** deadline check while open; after a local FIN, the linger limit */
-  private readonly deadlineEntry: TimerEntry;
+  /**
+   * framed: a FrameDecoder once a frame arrived split across chunks (until then whole
+   * frames are decoded without per-session state); plain: the token scanner.
+   */
+  private parser: FrameDecoder | PlainScanner | null;
+  // The session is its own (one) timer, see Timer: it runs at the earlier of the next
+  // ping (pingSlot of S_NEXT_PING) and the deadline check (S_CHECK_AT); after a local
+  // FIN, at the linger limit. Callback (onTimer), owner (the session) and keepAlive
+  // (false) live on the prototype.
+  /** @internal */
+  [kNext]: Timer | null = null;
+  /** @internal */
+  [kPrev]: Timer | null = null;
+  /** @internal */
+  [kDueTick] = 0;
+  /** @internal */
+  [kState] = 0;
+  /** @internal */
+  declare readonly [kCallback]: (this: HeartbeatSession, nowMs: number) => void;
+  /** @internal */
+  declare readonly [kKeepAlive]: boolean;
+  /** @internal */
+  declare readonly [kOwner]: HeartbeatSession;
 
-  private lastRecv: number;
-  private pausedAtRecv: number;
-  private chunkNow = 0;
-  private nextPingAt = 0;
-  private pinging = true;
-  private dropP = 0;
-  private yielding = false;
-  /** adaptive probes sent since the last frame from the peer (see probeDueMs) */
-  private probes = 0;
+  static {
+    Object.defineProperties(HeartbeatSession.prototype, {
+      [kCallback]: { value: HeartbeatSession.prototype.onTimer },
+      [kKeepAlive]: { value: false },
+      [kOwner]: {
+        get(this: HeartbeatSession): HeartbeatSession {
+          return this;
+        },
+      },
+    });
+  }
 
   // Outstanding framed pings: ring indexed by seq & (ring - 1) (seqs are consecutive),
-  // in a block of a shared slab (RingPool): outs[outsAt + i] is the seq of the ping in
-  // slot i (-1 when answered/reaped/empty), outs[outsAt + ring + i] its `t` (µs on our
-  // clock), which is also its send time.
-  private seq = 0;
-  private oldest = 1;
-  private readonly outs: Float64Array;
-  private readonly outsAt: number;
-  /** plain server: send time of the one outstanding 'ping', -1 when none */
-  private plainPingAt = -1;
+  // after the scalars of the session's block (RingPool): st[r + i] (r = stAt +
+  // SESSION_SCALARS) is the seq of the ping in slot i (-1 when answered/reaped/empty),
+  // st[r + ring + i] its `t` (µs on our clock), which is also its send time.
   /** @internal see kCloseHook */
   [kCloseHook]: ((s: HeartbeatSession) => void) | null = null;
 
   constructor(socket: Socket, opts: SessionOptions) {
     super();
+    (this as unknown as { _events: object })._events = new EventsTable();
     this.socket = socket;
     const cfg = configFor(opts);
     this.cfg = cfg;
-    this.sched = cfg.sched;
-    this.decoder = cfg.framed ? new FrameDecoder(opts.maxFrameBytes) : null;
-    this.scanner = cfg.framed ? null : new PlainScanner();
-    if (cfg.framed) {
-      const rings = cfg.ringPool.take();
-      this.outs = rings.array;
-      this.outsAt = rings.at;
-    } else {
-      this.outs = NO_RINGS;
-      this.outsAt = 0;
-    }
+    this.parser = cfg.framed ? null : new PlainScanner();
+    const scalars = cfg.ringPool.take();
+    const st = scalars.array;
+    const at = scalars.at;
+    this.st = st;
+    this.stAt = at;
+    st[at + S_NEXT_PING] = Infinity;
+    st[at + S_CHECK_AT] = Infinity;
+    st[at + S_PLAIN_PING_AT] = -1;
+    st[at + S_OLDEST] = 1;
+    st[at + S_STARTED] = Date.now();
     const block = windowPool.take();
     this.windows = block.array;
     this.windowsAt = block.offset;
-    this.rtt = new RttWindow(SESSION_RTT_WINDOW, true, block.array, block.offset);
-    this.phiDetector = new PhiAccrual(SESSION_PHI_WINDOW, undefined, block.array, block.offset + SESSION_RTT_WINDOW);
 
     captureEnds(socket);
     this.localIp = ends.localIp;
-    this.localPort = ends.localPort;
+    st[at + S_LOCAL_PORT] = ends.localPort ?? -1;
     this.remoteIp = ends.remoteIp;
-    this.remotePort = ends.remotePort;
+    st[at + S_REMOTE_PORT] = ends.remotePort ?? -1;
     try {
       socket.setNoDelay(true);
       // Backstop for a silent dead peer if heartbeats are stopped by a fault.
@@ -333,17 +399,20 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     socket.on('error', HeartbeatSession.socketError);
     socket.on('close', HeartbeatSession.socketClose);
 
-    this.pingEntry = new TimerEntry(this.onPingTimer, false, this);
-    this.deadlineEntry = new TimerEntry(this.onDeadlineTimer, false, this);
-    // The direct pipe calls its listener with `this` = the socket: one shared function.
-    // Any other pipe gets a closure of its own (faulted peers are few).
-    this.pipe = cfg.reuseBuffers
-      ? new DirectPipe(socket, HeartbeatSession.socketData)
-      : cfg.factory(socket, (chunk) => this.onChunk(chunk));
+    // Direct: the socket's 'data' listener is one shared function (called with `this` =
+    // the socket) and no Pipe object exists unless `pipe` is read. Any other pipe gets a
+    // closure of its own (faulted peers are few).
+    if (cfg.reuseBuffers) {
+      this._pipe = null;
+      socket.on('data', HeartbeatSession.socketData);
+    } else {
+      this._pipe = cfg.factory(socket, (chunk) => this.onChunk(chunk));
+    }
 
-    const now = this.sched.now();
-    this.lastRecv = now;
-    this.pausedAtRecv = this.sched.pausedMs;
+    const sched = cfg.sched;
+    const now = sched.now();
+    st[at + S_LAST_RECV] = now;
+    st[at + S_PAUSED_AT_RECV] = sched.pausedMs;
     if (socket.destroyed) {
       // Accepted and gone already: report it once listeners are attached.
       process.nextTick(() => this.finish('peer-closed', 'none'));
@@ -357,20 +426,63 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
       // Spread phases: thousands of sessions started together don't ping in one burst,
       // and a few sessions never share a ping group (see nextPhase).
       const iv = cfg.intervalMs;
-      this.nextPingAt = now + ((((nextPhase() * iv - now) % iv) + iv) % iv);
-      this.sched.schedule(this.pingEntry, this.pingSlot(this.nextPingAt));
+      st[at + S_NEXT_PING] = now + ((((nextPhase() * iv - now) % iv) + iv) % iv);
     }
     this.armDeadline(now, this.currentDeadlineMs());
+    this.rearm();
+  }
+
+  /** the last SESSION_RTT_WINDOW samples, stored compactly (one window per connection) */
+  get rtt(): RttWindow {
+    return (this.views ?? this.makeViews()).rtt;
+  }
+
+  get estimator(): RttEstimator {
+    return (this.views ?? this.makeViews()).estimator;
+  }
+
+  get phiDetector(): PhiAccrual {
+    return (this.views ?? this.makeViews()).phi;
+  }
+
+  /** epoch ms when the session started */
+  get startedAt(): number {
+    return this.st[this.stAt + S_STARTED];
+  }
+
+  /** The statistics objects, as views of the session's blocks. */
+  private makeViews(): StatsViews {
+    const st = this.st;
+    const so = this.stAt;
+    const w = this.windows;
+    const wo = this.windowsAt;
+    const views: StatsViews = {
+      rtt: new RttWindow(SESSION_RTT_WINDOW, true, w, wo, st, so + S_RTT),
+      estimator: new RttEstimator(st, so + S_EST),
+      phi: new PhiAccrual(SESSION_PHI_WINDOW, undefined, w, wo + SESSION_RTT_WINDOW, st, so + S_PHI),
+    };
+    this.views = views;
+    return views;
+  }
+
+  /** The byte path to the socket (the direct one is materialised on first read). */
+  get pipe(): Pipe {
+    return (this._pipe ??= new DirectPipe(this.socket, HeartbeatSession.socketData, true));
   }
 
   /** our end, "ip:port" (IPv6 as [::1]:port); '' if the socket was gone on arrival */
   get local(): string {
-    return formatAddress(this.localIp, this.localPort);
+    return formatAddress(this.localIp, this.port(S_LOCAL_PORT));
   }
 
   /** the other end */
   get remote(): string {
-    return formatAddress(this.remoteIp, this.remotePort);
+    return formatAddress(this.remoteIp, this.port(S_REMOTE_PORT));
+  }
+
+  private port(slot: number): number | undefined {
+    const p = this.st[this.stAt + slot];
+    return p < 0 ? undefined : p;
   }
 
   get protocol(): Protocol {
@@ -394,7 +506,7 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
   }
 
   get closed(): boolean {
-    return this._closed;
+    return (this.flags & F_CLOSED) !== 0;
   }
 
   get closeReason(): CloseReason | undefined {
@@ -407,34 +519,35 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
 
   /** Whether this side currently sends heartbeats (see setPinging). */
   get isPinging(): boolean {
-    return this.pinging;
+    return (this.flags & F_PINGING) !== 0;
   }
 
   /** Current drop probability for received PING/PONG. */
   get dropProbability(): number {
-    return this.dropP;
+    return this.st[this.stAt + S_DROP_P];
   }
 
   /** Phi suspicion score right now. */
   phi(): number {
-    return this.phiDetector.phi(this.sched.now());
+    return this.phiDetector.phi(this.cfg.sched.now());
   }
 
   /** ms since the last frame (or plain bytes) from the peer, stalls of our own loop discounted. */
   silentMs(): number {
-    return this.silentAt(this.sched.now());
+    return this.silentAt(this.cfg.sched.now());
   }
 
   /** The deadline in force now (fixed: timeoutMs; adaptive: DESIGN §4 formula). */
   currentDeadlineMs(): number {
-    return this.cfg.adaptive
-      ? adaptiveDeadlineMs(this.cfg.intervalMs, this.estimator.srtt, this.estimator.rttvar, this.cfg.floorMs, this.cfg.timeoutMs)
-      : this.cfg.timeoutMs;
+    const cfg = this.cfg;
+    if (!cfg.adaptive) return cfg.timeoutMs;
+    const e = this.stAt + S_EST;
+    return adaptiveDeadlineMs(cfg.intervalMs, RttEstimator.srttAt(this.st, e), RttEstimator.rttvarAt(this.st, e), cfg.floorMs, cfg.timeoutMs);
   }
 
   /** framed: one DATA frame; plain: the raw bytes. Ignored once closed. */
   sendData(bytes: Uint8Array): void {
-    if (this._closed) return;
+    if (this.closed) return;
     this.counters.dataBytesOut += bytes.length;
     // Copy either way: the caller may reuse its buffer while a fault pipe still holds ours.
     this.write(this.cfg.framed ? toBuffer(encodeData(bytes)) : Buffer.from(bytes));
@@ -448,14 +561,14 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
 
   /** Graceful local close: framed sends BYE first; then FIN. */
   close(reason: CloseReason = 'local-stop'): void {
-    if (this._closed) return;
+    if (this.closed) return;
     if (this.cfg.framed) this.write(toBuffer(encodeBye(reason)));
     this.finish(reason, 'end');
   }
 
   /** Fault: drop received PING/PONG with probability p (dropped ones are no proof of life). */
   setDropProbability(p: number): void {
-    this.dropP = Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : 0;
+    this.st[this.stAt + S_DROP_P] = Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : 0;
   }
 
   /**
@@ -464,7 +577,7 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
    * DATA and the socket itself are unaffected.
    */
   setPinging(enabled: boolean): void {
-    this.pinging = enabled;
+    this.flags = enabled ? this.flags | F_PINGING : this.flags & ~F_PINGING;
   }
 
   // ---- receive path ---------------------------------------------------------
@@ -488,38 +601,57 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
   }
 
   private onChunk(chunk: Buffer): void {
-    if (this._closed) return;
-    // Receive time as close to the socket as we get: before any decoding.
-    this.chunkNow = this.sched.now();
+    if ((this.flags & F_CLOSED) !== 0) return;
+    // Receive time as close to the socket as we get: before any decoding. Saved and
+    // restored in case a listener makes another session decode synchronously.
+    const outer = rx[0];
+    rx[0] = this.cfg.sched.now();
     this.counters.bytesIn += chunk.length;
     try {
-      if (this.decoder !== null) this.decoder.pushTo(chunk, this.onFrame, this);
-      else (this.scanner as PlainScanner).push(chunk, this.onToken, this.onPlainData, this);
+      const parser = this.parser;
+      if (!this.cfg.framed) (parser as PlainScanner).push(chunk, this.onToken, this.onPlainData, this);
+      else if (parser !== null) (parser as FrameDecoder).pushTo(chunk, this.onFrame, this);
+      else {
+        // No partial frame held: decode without state; keep a decoder only for a tail.
+        const at = pushWholeFrames(chunk, 0, this.cfg.frameLimit, this.onFrame, this);
+        if (at < chunk.length && (this.flags & F_CLOSED) === 0) {
+          const decoder = new FrameDecoder(this.cfg.frameLimit);
+          this.parser = decoder;
+          decoder.pushTo(chunk, this.onFrame, this, at);
+        }
+      }
     } catch {
       // Decoder or handler failure: this connection only, never the process.
       this.finish('protocol-error', 'destroy');
     }
+    rx[0] = outer;
+  }
+
+  /** Fault: whether to drop the PING/PONG just received. */
+  private dropped(): boolean {
+    const p = this.st[this.stAt + S_DROP_P];
+    return p > 0 && Math.random() < p;
   }
 
   /** The peer is alive: O(1), no timer work (the deadline check re-arms lazily). */
   private alive(): void {
-    this.lastRecv = this.chunkNow;
-    this.pausedAtRecv = this.sched.pausedMs;
-    this.probes = 0;
+    this.st[this.stAt + S_LAST_RECV] = rx[0];
+    this.st[this.stAt + S_PAUSED_AT_RECV] = this.cfg.sched.pausedMs;
+    this.st[this.stAt + S_PROBES] = 0;
   }
 
   /** One decoded frame; its payload is bytes[start, end), valid only during the call. */
   private onFrame(type: number, bytes: Uint8Array, start: number, end: number): void {
-    if (this._closed) return;
+    if ((this.flags & F_CLOSED) !== 0) return;
     switch (type) {
       case FRAME_PING:
-        if (this.dropP > 0 && Math.random() < this.dropP) return;
+        if (this.dropped()) return;
         if (end - start !== PING_PAYLOAD_BYTES) throw new ProtocolError('bad-payload');
         this.alive();
-        if (this.pinging) this.sendPong(bytes, start);
+        if ((this.flags & F_PINGING) !== 0) this.sendPong(bytes, start);
         return;
       case FRAME_PONG:
-        if (this.dropP > 0 && Math.random() < this.dropP) return;
+        if (this.dropped()) return;
         if (end - start !== PING_PAYLOAD_BYTES) throw new ProtocolError('bad-payload');
         this.alive();
         this.onPong(bytes, start);
@@ -530,11 +662,16 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
         // A copy: the caller may keep it.
         this.emit('data', Buffer.from(bytes.subarray(start, end)));
         return;
-      case FRAME_HELLO:
+      case FRAME_HELLO: {
         this.alive();
-        this._peerHello = decodeHello(bytes.subarray(start, end));
-        this.emit('hello', this._peerHello);
+        const hello = decodeHello(bytes.subarray(start, end));
+        // Equal strings: keep the one already held (one per peer name, not per session).
+        if (hello.name === lastPeerName) hello.name = lastPeerName;
+        else lastPeerName = hello.name;
+        this._peerHello = hello;
+        this.emit('hello', hello);
         return;
+      }
       case FRAME_BYE:
         this.alive();
         this.finish('peer-closed', 'end');
@@ -545,44 +682,53 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
   private onPong(bytes: Uint8Array, at: number): void {
     const seq = readPingSeqAt(bytes, at);
     const ring = this.cfg.ring;
-    const slot = this.outsAt + (seq & (ring - 1));
-    const outs = this.outs;
+    const slot = this.stAt + SESSION_SCALARS + (seq & (ring - 1));
+    const outs = this.st;
     // Karn's rule: unknown or already answered ⇒ no RTT sample.
     if (outs[slot] !== seq) return;
     const t = readPingTimeAt(bytes, at);
     if (t !== outs[slot + ring]) return; // not the ping we sent under that seq
     outs[slot] = -1;
-    this.recordRtt(this.chunkNow - t / 1000);
+    this.recordRtt(rx[0] - t / 1000);
   }
 
   private recordRtt(rttMs: number): void {
     const rtt = rttMs > 0 ? rttMs : 0;
     this.counters.pongsReceived++;
-    this.rtt.add(rtt);
-    this.estimator.update(rtt);
-    this.phiDetector.heartbeat(this.chunkNow);
+    const st = this.st;
+    const so = this.stAt;
+    RttWindow.addAt(this.windows, this.windowsAt, SESSION_RTT_WINDOW, st, so + S_RTT, rtt);
+    RttEstimator.updateAt(st, so + S_EST, rtt);
+    this.phiHeartbeat();
     // No listener, no work: emit() allocates its argument list and Date.now() is a call.
     if (this.listenerCount('rtt') > 0) this.emit('rtt', rtt, Date.now());
     if (this.listenerCount('beat') > 0) this.emit('beat', rtt > this.cfg.intervalMs ? 'l' : 'a');
   }
 
   private onToken(token: 'ping' | 'pong'): void {
-    if (this._closed) return;
-    if (this.dropP > 0 && Math.random() < this.dropP) return;
+    if ((this.flags & F_CLOSED) !== 0) return;
+    if (this.dropped()) return;
     this.alive();
     if (token === 'ping') {
       // A plain client's only heartbeat evidence is the server's 'ping'.
-      if (!this.cfg.pinger) this.phiDetector.heartbeat(this.chunkNow);
-      if (this.pinging) this.write(PLAIN_PONG_BUF);
-    } else if (this.plainPingAt >= 0) {
-      const rtt = this.chunkNow - this.plainPingAt;
-      this.plainPingAt = -1; // one outstanding; a second 'pong' is not a sample
-      this.recordRtt(rtt);
+      if (!this.cfg.pinger) this.phiHeartbeat();
+      if ((this.flags & F_PINGING) !== 0) this.write(PLAIN_PONG_BUF);
+    } else {
+      const at = this.stAt + S_PLAIN_PING_AT;
+      const sentAt = this.st[at];
+      if (sentAt < 0) return;
+      this.st[at] = -1; // one outstanding; a second 'pong' is not a sample
+      this.recordRtt(rx[0] - sentAt);
     }
   }
 
+  /** A heartbeat for phi, received now (rx[0]). */
+  private phiHeartbeat(): void {
+    PhiAccrual.heartbeatAt(SESSION_PHI_WINDOW, this.windows, this.windowsAt + SESSION_RTT_WINDOW, this.st, this.stAt + S_PHI, rx[0]);
+  }
+
   private onPlainData(bytes: Uint8Array): void {
-    if (this._closed) return;
+    if ((this.flags & F_CLOSED) !== 0) return;
     this.alive();
     this.counters.dataBytesIn += bytes.length;
     this.emit('data', Buffer.from(bytes));
@@ -592,7 +738,14 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
 
   private write(buf: Buffer): void {
     this.counters.bytesOut += buf.length;
-    this.pipe.write(buf);
+    this.send(buf);
+  }
+
+  /** Bytes to the peer: through the pipe, if any. */
+  private send(buf: Buffer): void {
+    const pipe = this._pipe;
+    if (pipe === null) this.socket.write(buf);
+    else pipe.write(buf);
   }
 
   /** Whether a Buffer just written is no longer referenced by the socket (safe to reuse). */
@@ -613,14 +766,49 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     sharedPong = this.flushed() ? buf : null;
   }
 
-  private onPingTimer(now: number): void {
-    if (this._closed) return;
+  // ---- the one timer ---------------------------------------------------------
+
+  /** Runs whatever of ping / deadline check is due (ping first), then re-arms. */
+  private onTimer(now: number): void {
+    if ((this.flags & F_CLOSED) !== 0) {
+      // Linger expired: the peer never closed its side after our FIN.
+      if (!this.socket.destroyed) this.socket.destroy();
+      return;
+    }
+    const sched = this.cfg.sched;
+    // Both decided up front: as if each had an entry of its own collected in this wake-up.
+    const st = this.st;
+    const so = this.stAt;
+    const checkDue = sched.isDue(st[so + S_CHECK_AT], now);
+    const nextPing = st[so + S_NEXT_PING];
+    if (nextPing !== Infinity && sched.isDue(this.pingSlot(nextPing), now)) {
+      this.onPingDue(now);
+      if ((this.flags & F_CLOSED) !== 0) return; // a listener closed us
+    }
+    if (checkDue) {
+      st[so + S_CHECK_AT] = Infinity;
+      this.onDeadlineDue(now);
+      if ((this.flags & F_CLOSED) !== 0) return;
+    }
+    this.rearm();
+  }
+
+  /** Schedules the timer for the earlier of the next ping and the deadline check. */
+  private rearm(): void {
+    const nextPing = this.st[this.stAt + S_NEXT_PING];
+    const checkAt = this.st[this.stAt + S_CHECK_AT];
+    const pingAt = nextPing === Infinity ? Infinity : this.pingSlot(nextPing);
+    const at = pingAt < checkAt ? pingAt : checkAt;
+    if (at !== Infinity) this.cfg.sched.schedule(this, at);
+    else this.cfg.sched.cancel(this);
+  }
+
+  private onPingDue(now: number): void {
     // Fixed cadence without drift; after a stall, resume one interval from now (no burst).
-    let next = this.nextPingAt + this.cfg.intervalMs;
+    let next = this.st[this.stAt + S_NEXT_PING] + this.cfg.intervalMs;
     if (next <= now) next = now + this.cfg.intervalMs;
-    this.nextPingAt = next;
-    this.sched.schedule(this.pingEntry, this.pingSlot(next));
-    if (!this.pinging) return;
+    this.st[this.stAt + S_NEXT_PING] = next;
+    if ((this.flags & F_PINGING) === 0) return;
     if (this.cfg.framed) this.sendPing(now);
     else this.sendPlainPing();
   }
@@ -643,11 +831,11 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
   private sendPing(tickNow: number): void {
     // Listeners of a missed 'beat' may run here: before the send timestamp is taken.
     this.reapMissed(tickNow);
-    const seq = (this.seq + 1) >>> 0;
-    this.seq = seq;
+    const seq = (this.st[this.stAt + S_SEQ] + 1) >>> 0;
+    this.st[this.stAt + S_SEQ] = seq;
     const ring = this.cfg.ring;
-    const slot = this.outsAt + (seq & (ring - 1));
-    const outs = this.outs;
+    const slot = this.stAt + SESSION_SCALARS + (seq & (ring - 1));
+    const outs = this.st;
     if (outs[slot] >= 0 && this.listenerCount('beat') > 0) this.emit('beat', 'm'); // evicted unanswered
     const buf = sharedPing ?? Buffer.allocUnsafe(PING_FRAME_BYTES);
     this.counters.pingsSent++;
@@ -655,22 +843,23 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     outs[slot] = seq;
     // t = our clock just before the one write of the whole frame: nothing but the
     // frame's last 8 bytes and the ring store run between the two.
-    const t = Math.floor(this.sched.now() * 1000);
+    const t = Math.floor(this.cfg.sched.now() * 1000);
     writePing(buf, 0, seq, t);
     outs[slot + ring] = t;
-    this.pipe.write(buf);
+    this.send(buf);
     sharedPing = this.flushed() ? buf : null;
   }
 
   /** Pings unanswered for timeoutMs are missed; amortised O(1) (seqs are consecutive). */
   private reapMissed(now: number): void {
     const limitUs = (now - this.cfg.timeoutMs) * 1000;
-    const end = (this.seq + 1) >>> 0;
+    const end = (this.st[this.stAt + S_SEQ] + 1) >>> 0;
     const ring = this.cfg.ring;
-    const outs = this.outs;
-    let s = this.oldest;
+    const outs = this.st;
+    const rings = this.stAt + SESSION_SCALARS;
+    let s = this.st[this.stAt + S_OLDEST];
     while (s !== end) {
-      const slot = this.outsAt + (s & (ring - 1));
+      const slot = rings + (s & (ring - 1));
       if (outs[slot] === s) {
         if (outs[slot + ring] > limitUs) break;
         outs[slot] = -1;
@@ -678,14 +867,14 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
       }
       s = (s + 1) >>> 0;
     }
-    this.oldest = s;
+    this.st[this.stAt + S_OLDEST] = s;
   }
 
   private sendPlainPing(): void {
-    if (this.plainPingAt >= 0) this.emit('beat', 'm');
+    if (this.st[this.stAt + S_PLAIN_PING_AT] >= 0) this.emit('beat', 'm');
     this.counters.pingsSent++;
     // Send time = our clock just before the write, as for framed pings.
-    this.plainPingAt = this.sched.now();
+    this.st[this.stAt + S_PLAIN_PING_AT] = this.cfg.sched.now();
     this.write(PLAIN_PING_BUF);
   }
 
@@ -693,7 +882,9 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
 
   private silentAt(now: number): number {
     // Time our own event loop stood still is not the peer's silence.
-    return now - this.lastRecv - (this.sched.pausedMs - this.pausedAtRecv);
+    const st = this.st;
+    const so = this.stAt;
+    return now - st[so + S_LAST_RECV] - (this.cfg.sched.pausedMs - st[so + S_PAUSED_AT_RECV]);
   }
 
   /**
@@ -710,8 +901,9 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
    */
   private probeDueMs(): number {
     const cfg = this.cfg;
-    if (!cfg.adaptive || !cfg.framed || !this.pinging || this.probes >= MAX_PROBES) return Infinity;
-    return cfg.intervalMs * (1.25 + 0.25 * this.probes);
+    const probes = this.st[this.stAt + S_PROBES];
+    if (!cfg.adaptive || !cfg.framed || (this.flags & F_PINGING) === 0 || probes >= MAX_PROBES) return Infinity;
+    return cfg.intervalMs * (1.25 + 0.25 * probes);
   }
 
   private armDeadline(now: number, remainingMs: number): void {
@@ -726,28 +918,24 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
     // runs at the exact time, so detection keeps tick precision.
     const early = Math.floor(at / this.cfg.pingQuantumMs) * this.cfg.pingQuantumMs;
     if (early > now) at = early;
-    this.sched.schedule(this.deadlineEntry, at);
+    this.st[this.stAt + S_CHECK_AT] = at;
   }
 
-  private onDeadlineTimer(now: number): void {
-    if (this._closed) {
-      // Linger expired: the peer never closed its side after our FIN.
-      if (!this.socket.destroyed) this.socket.destroy();
-      return;
-    }
+  /** The deadline check: re-arms (armDeadline), or yields before convicting. */
+  private onDeadlineDue(now: number): void {
     const limit = this.currentDeadlineMs();
     const silent = this.silentAt(now);
     if (silent < limit) {
       if (silent >= this.probeDueMs()) {
-        this.probes++;
+        this.st[this.stAt + S_PROBES]++;
         this.sendPing(now);
       }
       this.armDeadline(now, limit - silent);
       return;
     }
     // Before convicting, let the poll phase read what is already in the socket buffer.
-    if (!this.yielding) {
-      this.yielding = true;
+    if ((this.flags & F_YIELDING) === 0) {
+      this.flags |= F_YIELDING;
       setImmediate(HeartbeatSession.afterYield, this);
     }
   }
@@ -757,27 +945,30 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
   }
 
   private onYield(): void {
-    this.yielding = false;
-    if (this._closed) return;
-    const now = this.sched.now();
+    this.flags &= ~F_YIELDING;
+    if ((this.flags & F_CLOSED) !== 0) return;
+    const now = this.cfg.sched.now();
     const limit = this.currentDeadlineMs();
     const silent = this.silentAt(now);
-    if (silent < limit) this.armDeadline(now, limit - silent);
-    else this.finish('heartbeat-timeout', 'destroy');
+    if (silent < limit) {
+      this.armDeadline(now, limit - silent);
+      this.rearm();
+    } else this.finish('heartbeat-timeout', 'destroy');
   }
 
   // ---- socket events and closing -------------------------------------------
 
   private onEnd(): void {
     // Peer sent FIN; Node ends our side too (allowHalfOpen is false).
-    if (this._closed || this.endPending) return;
-    if (!this.pipe.finishInbound) {
+    if ((this.flags & (F_CLOSED | F_END_PENDING)) !== 0) return;
+    const pipe = this._pipe;
+    if (pipe === null || !pipe.finishInbound) {
       this.finish('peer-closed', 'none');
       return;
     }
     // A fault may still hold bytes the peer sent before its FIN: deliver them first.
-    this.endPending = true;
-    this.pipe.finishInbound(() => this.finish('peer-closed', 'none'));
+    this.flags |= F_END_PENDING;
+    pipe.finishInbound(() => this.finish('peer-closed', 'none'));
   }
 
   private onError(err: Error): void {
@@ -788,31 +979,51 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
   }
 
   private onClose(hadError: boolean): void {
-    if (this._closed) {
-      this.sched.cancel(this.deadlineEntry); // linger no longer needed
+    if ((this.flags & F_CLOSED) !== 0) {
+      this.cfg.sched.cancel(this); // linger no longer needed
       return;
     }
-    if (this.endPending && !hadError) return; // the pipe is still delivering; it finishes us
+    if ((this.flags & F_END_PENDING) !== 0 && !hadError) return; // the pipe is still delivering; it finishes us
     this.finish(hadError ? 'peer-reset' : 'peer-closed', 'none');
+  }
+
+  /**
+   * Copies what a closed session still reads (scalars and samples) out of the shared
+   * slabs and hands its blocks on; existing views follow the copies.
+   */
+  private detachBlocks(): void {
+    const st = this.st.slice(this.stAt, this.stAt + SESSION_SCALARS);
+    const w = this.windows.slice(this.windowsAt, this.windowsAt + WINDOW_FLOATS);
+    this.cfg.ringPool.give(this.st, this.stAt);
+    windowPool.give(this.windows, this.windowsAt);
+    this.st = st;
+    this.stAt = 0;
+    this.windows = w;
+    this.windowsAt = 0;
+    const v = this.views;
+    if (v !== null) {
+      v.rtt.moveStorage(w, 0, st, S_RTT);
+      v.estimator.moveStorage(st, S_EST);
+      v.phi.moveStorage(w, SESSION_RTT_WINDOW, st, S_PHI);
+    }
   }
 
   /** The single exit: exactly one 'closed'. */
   private finish(reason: CloseReason, how: 'end' | 'destroy' | 'reset' | 'none'): void {
-    if (this._closed) return;
-    this._closed = true;
+    if ((this.flags & F_CLOSED) !== 0) return;
+    this.flags |= F_CLOSED;
     this._closeReason = reason;
-    this.sched.cancel(this.pingEntry);
-    this.sched.cancel(this.deadlineEntry);
+    const sched = this.cfg.sched;
+    sched.cancel(this);
     // Nothing adds samples once closed: keep them, hand the shared block on.
-    this.rtt.detach();
-    this.phiDetector.detach();
-    windowPool.give(this.windows, this.windowsAt);
-    if (this.outs !== NO_RINGS) this.cfg.ringPool.give(this.outs, this.outsAt);
+    this.detachBlocks();
     // A graceful end lets a pipe that holds bytes write them out before the FIN.
-    const pipeEnds = how === 'end' && this.pipe.end !== undefined && !this.socket.destroyed;
+    const pipe = this._pipe;
+    const pipeEnds = how === 'end' && pipe !== null && pipe.end !== undefined && !this.socket.destroyed;
     try {
-      if (pipeEnds) this.pipe.end?.();
-      else this.pipe.destroy();
+      if (pipeEnds) (pipe as Pipe).end?.();
+      else if (pipe !== null) pipe.destroy();
+      else this.socket.off('data', HeartbeatSession.socketData);
     } catch {
       // a faulty pipe must not keep the session open
       this.socket.destroy();
@@ -821,7 +1032,7 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> {
       if (how === 'end') {
         if (!pipeEnds) this.socket.end();
         if (!this.socket.destroyed) {
-          this.sched.schedule(this.deadlineEntry, this.sched.now() + Math.min(this.cfg.timeoutMs, MAX_LINGER_MS));
+          sched.schedule(this, sched.now() + Math.min(this.cfg.timeoutMs, MAX_LINGER_MS));
         }
       } else if (how === 'destroy') this.socket.destroy();
       else if (how === 'reset') this.socket.resetAndDestroy();

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultScheduler } from '../../../electron/core/heartbeat/scheduler';
-import { encodeFrame, encodeHello } from '../../../shared/protocol';
+import { FRAME_PONG, FrameDecoder, encodeFrame, encodeHello, encodePing, readPingSeq } from '../../../shared/protocol';
 import {
   Cleanup,
   closedReason,
@@ -214,6 +214,63 @@ describe('heartbeat engine: framed protocol', () => {
     expect(sessions[0].closed).toBe(false);
     expect(good.state).toBe('connected');
     expect(server.sessions.size).toBe(1);
+  });
+
+  it('decodes frames split across chunks, and whole frames followed by a partial one', async () => {
+    const { sessions, port } = await startServer(cleanup);
+    const raw = await rawConnect(cleanup, port);
+    raw.setNoDelay(true);
+    await waitFor(() => sessions.length === 1, 2000, 'raw session');
+    const s = sessions[0];
+    const pongs: number[] = [];
+    const decoder = new FrameDecoder();
+    raw.on('data', (c: Buffer) =>
+      decoder.push(c, (type, payload) => {
+        if (type === FRAME_PONG) pongs.push(readPingSeq(payload));
+      }),
+    );
+    // HELLO one byte at a time (the session needs a decoder from the first byte on).
+    for (const b of encodeHello({ v: 1, name: 'split', interval: 40, timeout: 400 })) {
+      raw.write(Uint8Array.of(b));
+      await sleep(1);
+    }
+    await waitFor(() => s.peerHello?.name === 'split', 2000, 'HELLO');
+    // One whole PING plus the first bytes of the next, then the rest.
+    const two = Buffer.concat([encodePing(1, 10), encodePing(2, 20)]);
+    raw.write(two.subarray(0, 20));
+    await sleep(5);
+    raw.write(two.subarray(20));
+    await waitFor(() => pongs.length >= 2, 2000, 'two PONGs');
+    expect(pongs.slice(0, 2)).toEqual([1, 2]);
+    expect(s.closed).toBe(false);
+  });
+
+  it('statistics, addresses and start time stay readable after close', async () => {
+    const { sessions, port } = await startServer(cleanup);
+    const client = startClient(cleanup, { port, backoff: { baseMs: 5000, capMs: 5000 } });
+    await waitFor(() => sessions.length === 1 && (client.session?.rtt.count ?? 0) >= 3, 3000, 'RTT samples');
+    const cs = client.session!;
+    const ss = sessions[0];
+    await waitFor(() => ss.rtt.count >= 2, 3000, 'server RTT samples');
+    const before = { rtt: ss.rtt.toArray(), srtt: ss.estimator.srtt, startedAt: ss.startedAt, remote: ss.remote, local: ss.local };
+    expect(before.startedAt).toBeLessThanOrEqual(Date.now());
+    expect(Date.now() - before.startedAt).toBeLessThan(10_000);
+    const clientSamples = cs.counters.pongsReceived;
+    cs.close();
+    await closedReason(ss);
+    // The client's views were never read before close: they are created from the copies.
+    expect(cs.rtt.count).toBe(Math.min(clientSamples, 64));
+    expect(cs.estimator.srtt).not.toBeNull();
+    expect(cs.phiDetector.samples).toBeGreaterThan(0);
+    // The server's views existed before close: they follow the copies.
+    await sleep(100); // other sessions reuse the released blocks meanwhile
+    const other = startClient(cleanup, { port });
+    await waitFor(() => sessions.length === 2 && (other.session?.rtt.count ?? 0) >= 2, 3000, 'another session');
+    expect(ss.rtt.toArray()).toEqual(before.rtt);
+    expect(ss.estimator.srtt).toBe(before.srtt);
+    expect([ss.startedAt, ss.remote, ss.local]).toEqual([before.startedAt, before.remote, before.local]);
+    expect(ss.silentMs()).toBeGreaterThan(0);
+    expect(ss.pipe).toBe(ss.pipe);
   });
 
   it('server.close() ends every session with local-stop and listens on IPv6 ::1', async () => {

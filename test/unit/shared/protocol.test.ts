@@ -22,6 +22,7 @@ import {
   encodeHello,
   encodePing,
   encodePong,
+  pushWholeFrames,
   readPingSeq,
   readPingTime,
   writePing,
@@ -330,6 +331,61 @@ describe('FrameDecoder', () => {
     expect(sameBytes(frames[0].payload, big)).toBe(true);
     expect(readPingSeq(frames[1].payload)).toBe(3);
     expect(sameBytes(frames[2].payload, big.subarray(0, 70_000))).toBe(true);
+  });
+});
+
+describe('pushWholeFrames (stateless fast path) + a decoder for the tail', () => {
+  // What a session does: decode whole frames without state, and only for a partial
+  // tail create a FrameDecoder that takes the rest of the stream from that offset.
+  function lazyDecodeAll(chunks: Uint8Array[]): Frame[] {
+    const frames: Frame[] = [];
+    const onFrame = (type: number, bytes: Uint8Array, start: number, end: number): void => {
+      frames.push({ type, payload: bytes.slice(start, end) });
+    };
+    let decoder: FrameDecoder | null = null;
+    for (const c of chunks) {
+      if (decoder !== null) decoder.pushTo(c, onFrame, undefined);
+      else {
+        const at = pushWholeFrames(c, 0, DEFAULT_MAX_FRAME_BYTES, onFrame, undefined);
+        if (at < c.length) {
+          decoder = new FrameDecoder();
+          decoder.pushTo(c, onFrame, undefined, at);
+        }
+      }
+    }
+    return frames;
+  }
+
+  it('decodes any split and coalescing exactly like a decoder from the start', () => {
+    fc.assert(
+      fc.property(
+        fc.array(frameArb, { minLength: 1, maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (frames, cuts) => {
+          const chunks = cut(concat(frames.map(encodeOne)), cuts);
+          expect(lazyDecodeAll(chunks)).toEqual(decodeAll(chunks).frames);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('returns where the first incomplete frame starts, having delivered the whole ones', () => {
+    const stream = concat([encodePing(1, 10), encodePing(2, 20)]);
+    const seqs: number[] = [];
+    const onFrame = (_t: number, bytes: Uint8Array, start: number, end: number): void => {
+      seqs.push(readPingSeq(bytes.subarray(start, end)));
+    };
+    expect(pushWholeFrames(stream, 0, 100, onFrame, undefined)).toBe(stream.length);
+    expect(pushWholeFrames(stream.subarray(0, PING_FRAME_BYTES + 3), 0, 100, onFrame, undefined)).toBe(PING_FRAME_BYTES);
+    expect(pushWholeFrames(stream, PING_FRAME_BYTES, 100, onFrame, undefined)).toBe(stream.length);
+    expect(seqs).toEqual([1, 2, 1, 2]);
+  });
+
+  it('throws the decoder\'s errors for a bad header', () => {
+    expectProtocolError(() => pushWholeFrames(header(0, FRAME_PING), 0, 100, () => {}, undefined), 'zero-length');
+    expectProtocolError(() => pushWholeFrames(header(102, FRAME_DATA), 0, 100, () => {}, undefined), 'frame-too-large');
+    expectProtocolError(() => pushWholeFrames(header(2, 0x7f), 0, 100, () => {}, undefined), 'unknown-type');
   });
 });
 

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FloatBlockPool, PHI_MAX, PhiAccrual, RttEstimator, RttWindow, adaptiveDeadlineMs } from '../../../shared/stats';
+import {
+  FloatBlockPool,
+  PHI_MAX,
+  PHI_STATE,
+  PhiAccrual,
+  RTT_ESTIMATOR_STATE,
+  RTT_WINDOW_STATE,
+  RttEstimator,
+  RttWindow,
+  adaptiveDeadlineMs,
+} from '../../../shared/stats';
 
 describe('RttEstimator (RFC 6298)', () => {
   it('starts empty and takes the first sample as SRTT=R, RTTVAR=R/2', () => {
@@ -282,5 +292,78 @@ describe('windows in shared storage (FloatBlockPool)', () => {
   it('rejects storage that is too small', () => {
     expect(() => new RttWindow(8, true, new Float32Array(10), 4)).toThrow(RangeError);
     expect(() => new PhiAccrual(8, 1, new Float32Array(4))).toThrow(RangeError);
+  });
+});
+
+describe('state in shared storage (the *At functions and views)', () => {
+  it('updating the storage through the static functions is what an instance over it reads', () => {
+    const samples = new Float32Array(4 + 4);
+    const st = new Float64Array(2 + RTT_WINDOW_STATE + RTT_ESTIMATOR_STATE + PHI_STATE);
+    const wAt = 2;
+    const eAt = wAt + RTT_WINDOW_STATE;
+    const pAt = eAt + RTT_ESTIMATOR_STATE;
+    const ref = { w: new RttWindow(4, true), e: new RttEstimator(), p: new PhiAccrual(4, 1) };
+    let t = 0;
+    for (const r of [10, 12, 9, 30, 11, -1, NaN]) {
+      RttWindow.addAt(samples, 0, 4, st, wAt, r);
+      RttEstimator.updateAt(st, eAt, r);
+      PhiAccrual.heartbeatAt(4, samples, 4, st, pAt, (t += 100 + r));
+      ref.w.add(r);
+      ref.e.update(r);
+      ref.p.heartbeat(t);
+    }
+    const w = new RttWindow(4, true, samples, 0, st, wAt);
+    const e = new RttEstimator(st, eAt);
+    const p = new PhiAccrual(4, 1, samples, 4, st, pAt);
+    expect(w.toArray()).toEqual(ref.w.toArray());
+    expect([w.count, w.last, w.percentile(50), w.jitter]).toEqual([ref.w.count, ref.w.last, ref.w.percentile(50), ref.w.jitter]);
+    expect([e.srtt, e.rttvar]).toEqual([ref.e.srtt, ref.e.rttvar]);
+    expect(RttEstimator.srttAt(st, eAt)).toBe(ref.e.srtt);
+    expect([p.samples, p.meanMs, p.stdDevMs, p.phi(t + 150)]).toEqual([ref.p.samples, ref.p.meanMs, ref.p.stdDevMs, ref.p.phi(t + 150)]);
+    expect(st[0]).toBe(0); // neighbours untouched
+    expect(st[1]).toBe(0);
+  });
+
+  it('a zeroed state block is an empty window, no estimate and no heartbeat yet', () => {
+    const st = new Float64Array(RTT_WINDOW_STATE + RTT_ESTIMATOR_STATE + PHI_STATE);
+    const w = new RttWindow(8, true, new Float32Array(8), 0, st, 0);
+    const e = new RttEstimator(st, RTT_WINDOW_STATE);
+    const p = new PhiAccrual(8, 1, new Float32Array(8), 0, st, RTT_WINDOW_STATE + RTT_ESTIMATOR_STATE);
+    expect([w.count, w.last, w.jitter]).toEqual([0, null, null]);
+    expect([e.srtt, e.rttvar]).toEqual([null, null]);
+    expect([p.samples, p.meanMs, p.phi(1000)]).toEqual([0, null, 0]);
+  });
+
+  it('moveStorage follows a copy of the same data; detach copies state too', () => {
+    const samples = new Float32Array(4);
+    const st = new Float64Array(RTT_WINDOW_STATE + RTT_ESTIMATOR_STATE);
+    const w = new RttWindow(4, true, samples, 0, st, 0);
+    const e = new RttEstimator(st, RTT_WINDOW_STATE);
+    for (const r of [1, 2, 3]) {
+      w.add(r);
+      e.update(r);
+    }
+    const srtt = e.srtt;
+    const samplesCopy = samples.slice();
+    const stCopy = st.slice();
+    w.moveStorage(samplesCopy, 0, stCopy, 0);
+    e.moveStorage(stCopy, RTT_WINDOW_STATE);
+    samples.fill(99);
+    st.fill(0);
+    expect(w.toArray()).toEqual([1, 2, 3]);
+    expect(e.srtt).toBe(srtt);
+    const shared = new Float32Array(8);
+    shared.set(samplesCopy, 4);
+    const d = new RttWindow(4, true, shared, 4, stCopy, 0);
+    d.detach();
+    stCopy.fill(0);
+    shared.fill(0);
+    expect(d.toArray()).toEqual([1, 2, 3]);
+  });
+
+  it('rejects state storage that is too small', () => {
+    expect(() => new RttWindow(4, true, undefined, 0, new Float64Array(RTT_WINDOW_STATE - 1))).toThrow(RangeError);
+    expect(() => new RttEstimator(new Float64Array(RTT_ESTIMATOR_STATE), 1)).toThrow(RangeError);
+    expect(() => new PhiAccrual(4, 1, undefined, 0, new Float64Array(PHI_STATE), 1)).toThrow(RangeError);
   });
 });
