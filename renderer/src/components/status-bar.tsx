@@ -14,7 +14,7 @@ export function StatusBar() {
     return `${up}/${s.peerIds.length - up}`;
   });
   const [up, down] = counts.split('/').map(Number);
-  // Every batch carries new health figures; people read them 4×/s at most.
+  // Every batch carries new health figures; shown twice a second, with the table.
   const health = useThrottledStore(useServices().store, selectHealth, SLOTS.table);
   const connection = useApp((s) => s.connection);
   const kind = useApp((s) => s.transportKind);
