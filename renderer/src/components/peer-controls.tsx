@@ -15,7 +15,6 @@ import { DropDialog } from './drop-dialog';
 import { ThrottleDialog } from './throttle-dialog';
 
 const selectActivePeer = (s: AppState) => (s.activePeer ? s.peers[s.activePeer] : undefined);
-/** Batches replace the active PeerInfo ~10×/s for its stats; the panel shows them twice a second, with the table. */
 /** Another peer picked, or a change the buttons reflect (state, faults): show it at once.
  * (Faults by content: batches that cross IPC or JSON bring new objects every time.) */
 function controlsUrgent(s: AppState, prev: AppState): boolean {
@@ -26,6 +25,8 @@ function controlsUrgent(s: AppState, prev: AppState): boolean {
 
 export function PeerControls() {
   const { store } = useServices();
+  // Batches replace the active PeerInfo ~10×/s for its stats; the panel shows them twice a
+  // second, with the table.
   const peer = useThrottledStore(store, selectActivePeer, SLOTS.table, controlsUrgent);
   const dialog = useUi((s) => s.dialog);
   const close = () => uiStore.getState().openDialog(null);
