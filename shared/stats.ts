@@ -35,6 +35,11 @@ export const RTT_ESTIMATOR_STATE = 3;
  * RTTVAR = (1-β)·RTTVAR + β·|SRTT-R| (using the old SRTT), then SRTT = (1-α)·SRTT + α·R,
  * with α=1/8, β=1/4. Non-finite or negative samples are ignored.
  */
+/** `a[off, off + len)` as an array of its own: `a` itself when it already is exactly that. */
+function ownSlice<A extends Float32Array | Float64Array>(a: A, off: number, len: number): A {
+  return off === 0 && a.length === len ? a : (a.slice(off, off + len) as A);
+}
+
 export class RttEstimator {
   private st: Float64Array;
   private so: number;
@@ -170,14 +175,10 @@ export class RttWindow {
    * (no-op otherwise), so the storage block may be handed to another window.
    */
   detach(): void {
-    if (!(this.off === 0 && this.ring.length === this.size)) {
-      this.ring = this.ring.slice(this.off, this.off + this.size);
-      this.off = 0;
-    }
-    if (!(this.so === 0 && this.st.length === RTT_WINDOW_STATE)) {
-      this.st = this.st.slice(this.so, this.so + RTT_WINDOW_STATE);
-      this.so = 0;
-    }
+    this.ring = ownSlice(this.ring, this.off, this.size);
+    this.off = 0;
+    this.st = ownSlice(this.st, this.so, RTT_WINDOW_STATE);
+    this.so = 0;
   }
 
   /** @internal Reads and writes the given storage from now on (which must hold the same window). */
@@ -407,14 +408,10 @@ export class PhiAccrual {
 
   /** Moves the window (and state) out of shared storage into arrays of its own (see RttWindow.detach). */
   detach(): void {
-    if (!(this.off === 0 && this.intervals.length === this.windowSize)) {
-      this.intervals = this.intervals.slice(this.off, this.off + this.windowSize);
-      this.off = 0;
-    }
-    if (!(this.so === 0 && this.st.length === PHI_STATE)) {
-      this.st = this.st.slice(this.so, this.so + PHI_STATE);
-      this.so = 0;
-    }
+    this.intervals = ownSlice(this.intervals, this.off, this.windowSize);
+    this.off = 0;
+    this.st = ownSlice(this.st, this.so, PHI_STATE);
+    this.so = 0;
   }
 
   /** @internal Reads and writes the given storage from now on (which must hold the same window). */
