@@ -23,6 +23,11 @@ function checkRange(array: { length: number }, offset: number, n: number, what: 
   if (!(offset >= 0 && offset + n <= array.length)) throw new RangeError(`${what} storage too small`);
 }
 
+/** `a[off, off + len)` as an array of its own: `a` itself when it already is exactly that. */
+function ownSlice<A extends Float32Array | Float64Array>(a: A, off: number, len: number): A {
+  return off === 0 && a.length === len ? a : (a.slice(off, off + len) as A);
+}
+
 // RttEstimator state slots
 const E_SRTT = 0,
   E_RTTVAR = 1,
@@ -35,11 +40,6 @@ export const RTT_ESTIMATOR_STATE = 3;
  * RTTVAR = (1-β)·RTTVAR + β·|SRTT-R| (using the old SRTT), then SRTT = (1-α)·SRTT + α·R,
  * with α=1/8, β=1/4. Non-finite or negative samples are ignored.
  */
-/** `a[off, off + len)` as an array of its own: `a` itself when it already is exactly that. */
-function ownSlice<A extends Float32Array | Float64Array>(a: A, off: number, len: number): A {
-  return off === 0 && a.length === len ? a : (a.slice(off, off + len) as A);
-}
-
 export class RttEstimator {
   private st: Float64Array;
   private so: number;
