@@ -64,7 +64,8 @@ export function judgeHeap(points: readonly HeapPoint[]): HeapVerdict {
   };
 }
 
-const pick = (ws: readonly Window[], k: keyof Window) => ws.map((w) => w[k]);
+type Figure = { [K in keyof Window]-?: Window[K] extends number ? K : never }[keyof Window];
+const pick = (ws: readonly Window[], k: Figure): number[] => ws.map((w) => w[k]);
 
 function phaseTable(r: PhaseResult, o: BenchOptions, heapVerdict: boolean): Table {
   const task = pick(r.windows, 'taskMs');
@@ -78,6 +79,17 @@ function phaseTable(r: PhaseResult, o: BenchOptions, heapVerdict: boolean): Tabl
     { figure: 'main-thread time per batch p50', unit: 'ms', values: v(percentile(task, 50)) },
     { figure: 'main-thread time per batch p95', unit: 'ms', values: v(p95), target: `≤ ${P95_TARGET_MS}`, verdict: verdict(p95 === null ? null : p95 <= P95_TARGET_MS) },
     { figure: 'main-thread time per batch max', unit: 'ms', values: v(max(task)) },
+    {
+      figure: '  p95 by the refresh pass in the window',
+      unit: 'ms',
+      values: v(null),
+      note: (['table', 'log', 'chart', 'none'] as const)
+        .map((k) => {
+          const ws = r.windows.filter((w) => w.pass === k).map((w) => w.taskMs);
+          return `${k} ${fmt2(percentile(ws, 95))} (${ws.length})`;
+        })
+        .join(', ') + ' — table = numbers, strips, controls, status bar (2/s); log (2/s); chart (4/s); none = batch and harness only',
+    },
     { figure: 'main-thread busy (mean per 100 ms)', unit: 'ms', values: v(mean(task)) },
     {
       figure: '  CPU time per batch p50 / p95',

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { DEFAULT_FAKE, installFakeHeartwire, type BenchHooks, type FakeConfig } from './fake-heartwire';
 import { startStaticServer, type StaticServer } from './static-server';
 import { summarizeTrace, type TraceEvent, type TraceSummary } from './trace-summary';
+import { SLOTS } from '../../../renderer/src/hooks/use-throttled';
 
 export { CHROMIUM };
 const STEP_TIMEOUT_MS = 15_000;
@@ -44,7 +45,12 @@ export interface PhaseSpec {
   traceS?: number;
 }
 
+/** Which of the UI's refresh passes (renderer SLOTS) fell in a window, if any. */
+export type Pass = 'table' | 'chart' | 'log' | 'none';
+
 export interface Window {
+  /** set for measured windows: see passIn */
+  pass?: Pass;
   taskMs: number;
   /** the main thread's CPU time (ThreadTime): unlike taskMs, not inflated when the OS runs another process */
   cpuMs: number;
@@ -116,6 +122,30 @@ function delta(a: Metrics, b: Metrics): Window {
 }
 
 const pad = (n: number) => String(n).padStart(3, '0');
+
+/** A pass's work (timer, render, frame) lands this long after its slot's wall-clock time. */
+const PASS_LAG_MS = 10;
+
+/**
+ * The refresh pass whose slot time (+ PASS_LAG_MS) falls in the wall-clock window
+ * [fromMs, toMs): the app runs its passes on a fixed wall-clock grid (SLOTS), so the
+ * harness can tell which one each window carried without any hook in the app. Slots are
+ * 125 ms apart and windows ~100 ms long, so a window holds at most one.
+ */
+export function passIn(fromMs: number, toMs: number): Pass {
+  let found: Pass = 'none';
+  let at = Infinity;
+  for (const [name, slot] of Object.entries(SLOTS) as [Exclude<Pass, 'none'>, { ms: number; phase: number }][]) {
+    // The first slot time t ≥ fromMs − lag (t ≡ phase mod ms).
+    const from = fromMs - PASS_LAG_MS;
+    const t = from + ((((slot.phase - from) % slot.ms) + slot.ms) % slot.ms);
+    if (t + PASS_LAG_MS < toMs && t < at) {
+      at = t;
+      found = name;
+    }
+  }
+  return found;
+}
 
 /** The init script: the fake API plus a no-op for the `__name` helper tsx adds to function source. */
 function initScript(cfg: FakeConfig): string {
@@ -241,6 +271,7 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
       const end = next + seconds * 1000;
       let nextHeap = t0 + heapEveryS * 1000;
       prev = await metrics(cdp);
+      let prevAt = Date.now();
       while (performance.now() < end) {
         const wait = next - performance.now();
         if (wait > 0) await sleep(wait);
@@ -249,12 +280,15 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
         await pushAndFrame(page);
         pushed++;
         const cur = await metrics(cdp);
-        if (measure) windows.push(delta(prev, cur));
+        const curAt = Date.now();
+        if (measure) windows.push({ ...delta(prev, cur), pass: passIn(prevAt, curAt) });
         prev = cur;
+        prevAt = curAt;
         if (performance.now() >= nextHeap && performance.now() < end - heapEveryS * 500) {
           heap.push(await heapPoint(cdp, (performance.now() - t0) / 1000));
           nextHeap += heapEveryS * 1000;
           prev = await metrics(cdp);
+          prevAt = Date.now();
           next = Math.max(next, performance.now());
         }
       }
