@@ -19,7 +19,7 @@ import type { AppState } from '../state/app-store';
 
 /** px; matches `.event` in app.css */
 export const EVENT_ROW_H = 20;
-const OVERSCAN = 4;
+const OVERSCAN = 2;
 const selectEvents = (s: AppState) => s.events;
 
 export function EventLog() {
@@ -61,10 +61,13 @@ export function EventLog() {
   }, [transport, store]);
 
   // Rows stay in normal flow after a top padding (positioned rows would each be a paint layer).
+  // Keyed by position in the window, not by event: a refresh that prepends events (all of
+  // them new in view at 30 events/s) rewrites the text of the same row elements instead of
+  // creating and styling new ones and removing the old.
   const shown: React.ReactNode[] = [];
   for (let i = start; i < end; i++) {
     const e = rows[i];
-    shown.push(<EventRow key={e.seq} event={e} index={i} count={rows.length} peerName={e.peer ? (names.get(e.peer) ?? e.peer) : undefined} />);
+    shown.push(<EventRow key={i - start} event={e} index={i} count={rows.length} peerName={e.peer ? (names.get(e.peer) ?? e.peer) : undefined} />);
   }
 
   return (
