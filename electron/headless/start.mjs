@@ -25,7 +25,12 @@ const BUILD_INPUTS = ['shared', 'electron/main', 'electron/preload', 'electron/c
 /** Electron that dies within this long of starting is treated as "could not start". */
 const EARLY_EXIT_MS = 4000;
 
-function newestMtime(path) {
+/**
+ * Newest mtime (ms) of a file or of any file under a directory (node_modules and dot
+ * entries skipped); 0 if absent. Also the renderer-build check of the tests and benchmarks
+ * (test/helpers/renderer-build.ts).
+ */
+export function newestMtime(path) {
   let st;
   try {
     st = statSync(path);

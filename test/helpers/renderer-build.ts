@@ -3,10 +3,11 @@
 // vitest workers or the UI benchmark ask at the same time: an exclusive lock directory;
 // the loser waits, then re-checks. Used by the end-to-end tests and the UI benchmark.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { newestMtime } from '../../electron/headless/start.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_OUT = join(ROOT, 'out/renderer');
@@ -15,19 +16,6 @@ const SOURCES = ['renderer', 'shared', 'electron.vite.config.ts'];
 const LOCK = join(ROOT, 'out/.renderer-build.lock');
 const STALE_LOCK_MS = 120_000;
 const BUILD_TIMEOUT_MS = 180_000;
-
-function newestMtime(path: string): number {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
 
 /** Why a build is needed, or null when out/renderer is current. */
 export function rendererStaleReason(): string | null {

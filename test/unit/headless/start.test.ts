@@ -2,15 +2,7 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-// @ts-expect-error -- plain ESM script without type declarations
-import * as start from '../../../electron/headless/start.mjs';
-
-const { electronUnavailableReason, buildNeeded, explain, BUILD_OUTPUTS } = start as {
-  electronUnavailableReason(o: { env?: NodeJS.ProcessEnv; platform?: string; resolvePackage?: (id: string) => string }): string | null;
-  buildNeeded(root: string): 'missing' | 'stale' | null;
-  explain(reason: string): string;
-  BUILD_OUTPUTS: string[];
-};
+import { BUILD_OUTPUTS, buildNeeded, electronUnavailableReason, explain } from '../../../electron/headless/start.mjs';
 
 let dir: string;
 beforeEach(async () => {
