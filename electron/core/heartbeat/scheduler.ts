@@ -48,11 +48,6 @@ export interface Timer {
   readonly [kOwner]: unknown;
 }
 
-/** Whether a timer is scheduled (in the wheel or about to run). */
-export function isScheduled(t: Timer): boolean {
-  return t[kState] !== IDLE;
-}
-
 /**
  * An intrusive timer handle. Create one per purpose per owner (e.g. "connect timeout",
  * "backoff") and reuse it forever; scheduling an already scheduled entry moves it.
@@ -85,19 +80,6 @@ export class TimerEntry implements Timer {
     this[kCallback] = callback;
     this[kKeepAlive] = keepAlive;
     this[kOwner] = owner;
-  }
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
-  get callback(): (this: any, nowMs: number) => void {
-    return this[kCallback];
-  }
-
-  get keepAlive(): boolean {
-    return this[kKeepAlive];
-  }
-
-  get owner(): unknown {
-    return this[kOwner];
   }
 
   get scheduled(): boolean {
