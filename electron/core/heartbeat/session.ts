@@ -68,6 +68,7 @@ import {
 } from './session-layout';
 import { captureEnds, ends } from './socket-ends';
 import { DirectPipe, directPipe, type Pipe, type PipeFactory } from './pipe';
+import { attachUserBufferReader } from './user-buffer-read';
 import {
   defaultScheduler,
   kCallback,
@@ -399,12 +400,13 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> implements Tim
     socket.on('error', HeartbeatSession.socketError);
     socket.on('close', HeartbeatSession.socketClose);
 
-    // Direct: the socket's 'data' listener is one shared function (called with `this` =
-    // the socket) and no Pipe object exists unless `pipe` is read. Any other pipe gets a
+    // Direct: the socket is read into a shared buffer (see user-buffer-read), else by a
+    // 'data' listener; either way through one shared function (called with `this` = the
+    // socket), and no Pipe object exists unless `pipe` is read. Any other pipe gets a
     // closure of its own (faulted peers are few).
     if (cfg.reuseBuffers) {
       this._pipe = null;
-      socket.on('data', HeartbeatSession.socketData);
+      if (!attachUserBufferReader(socket, HeartbeatSession.socketData)) socket.on('data', HeartbeatSession.socketData);
     } else {
       this._pipe = cfg.factory(socket, (chunk) => this.onChunk(chunk));
     }
