@@ -155,6 +155,8 @@ const F_END_PENDING = 2;
 const F_PINGING = 4;
 /** a deadline check is waiting one event-loop turn before convicting */
 const F_YIELDING = 8;
+/** counted in phasedSessions (see nextPhase) */
+const F_PHASED = 16;
 
 /**
  * rx[0]: receive time of the chunk being decoded (set by onChunk, read by the frame
@@ -262,10 +264,30 @@ function configFor(opts: SessionOptions): SessionConfig {
 // most the number of groups — a PONG never waits behind another session's PING write,
 // which would add that write's time to its RTT — and many sessions fill the groups
 // evenly. Phases are absolute (mod interval), not relative to each session's start.
+//
+// Once there are many sessions, runs of consecutively created ones share a phase:
+// sessions created one after the other (a server's accepts) have their sockets, Node
+// handles and blocks next to each other in memory, so a ping group made of runs walks
+// memory in long strides instead of touching a fresh page for every session. With one
+// phase per session, each group was scattered over all connections' memory, and the
+// cache and TLB misses were much of the extra CPU a heartbeat cost over the floor
+// baseline (whose one sweep walks sockets in accept order). A run is at most
+// MAX_PHASE_RUN sessions and 1/PING_GROUPS_PER_INTERVAL of the live pinging sessions,
+// so groups stay within a few runs of each other in size and a few sessions still
+// never share a group.
+const MAX_PHASE_RUN = 64;
 let phaseSeq = 0;
+let phaseRunLeft = 0;
+/** sessions that took a phase and are not closed yet */
+let phasedSessions = 0;
 function nextPhase(): number {
-  phaseSeq += 0.6180339887498949;
-  phaseSeq -= Math.floor(phaseSeq);
+  if (phaseRunLeft <= 0) {
+    phaseSeq += 0.6180339887498949;
+    phaseSeq -= Math.floor(phaseSeq);
+    phaseRunLeft = Math.max(1, Math.min(MAX_PHASE_RUN, Math.floor(phasedSessions / PING_GROUPS_PER_INTERVAL)));
+  }
+  phaseRunLeft--;
+  phasedSessions++;
   return phaseSeq;
 }
 
@@ -429,6 +451,7 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> implements Tim
       // and a few sessions never share a ping group (see nextPhase).
       const iv = cfg.intervalMs;
       st[at + S_NEXT_PING] = now + ((((nextPhase() * iv - now) % iv) + iv) % iv);
+      this.flags |= F_PHASED;
     }
     this.armDeadline(now, this.currentDeadlineMs());
     this.rearm();
@@ -1013,6 +1036,7 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> implements Tim
   /** The single exit: exactly one 'closed'. */
   private finish(reason: CloseReason, how: 'end' | 'destroy' | 'reset' | 'none'): void {
     if ((this.flags & F_CLOSED) !== 0) return;
+    if ((this.flags & F_PHASED) !== 0) phasedSessions--;
     this.flags |= F_CLOSED;
     this._closeReason = reason;
     const sched = this.cfg.sched;
