@@ -140,7 +140,14 @@ export class Scheduler {
   private armedAt = Infinity;
   private timerRefed = false;
   private running = false;
-  private readonly fireQueue: Timer[] = [];
+  /**
+   * Due timers of the current advance(), fireQueue[0, fireCount). Never truncated:
+   * `length = 0` would drop the backing store, and a wake-up of a ping group with
+   * hundreds of sessions would reallocate and regrow it (young-generation garbage on
+   * every wake-up). Fired slots are cleared so no timer is kept alive.
+   */
+  private readonly fireQueue: (Timer | undefined)[] = [];
+  private fireCount = 0;
   private paused = 0;
   private lastStall = 0;
   private readonly onTimer = (): void => {
@@ -264,9 +271,9 @@ export class Scheduler {
       if (target > this.cursor) this.cursor = target;
       let fired = 0;
       // Entries collected here may be cancelled or rescheduled by earlier callbacks.
-      for (let i = 0; i < queue.length; i++) {
-        const e = queue[i];
-        queue[i] = undefined as unknown as Timer;
+      for (let i = 0; i < this.fireCount; i++) {
+        const e = queue[i] as Timer;
+        queue[i] = undefined;
         if (e[kState] !== IN_FIRE_QUEUE) continue;
         e[kState] = IDLE;
         fired++;
@@ -276,7 +283,7 @@ export class Scheduler {
           this.onError(err);
         }
       }
-      queue.length = 0;
+      this.fireCount = 0;
       this.stats.fired += fired;
       return fired;
     } finally {
@@ -298,7 +305,7 @@ export class Scheduler {
       if (e[kDueTick] <= target) {
         this.unlink(e);
         e[kState] = IN_FIRE_QUEUE;
-        this.fireQueue.push(e);
+        this.fireQueue[this.fireCount++] = e;
       }
       e = next;
     }
