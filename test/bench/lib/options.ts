@@ -20,8 +20,10 @@ export interface BenchOptions {
   /** detection: adaptive false-positive run under faults, seconds */
   fpDurationS: number;
   fpPeers: number;
-  /** rtt: seconds per measurement */
+  /** rtt: seconds per measurement round */
   rttDurationS: number;
+  /** rtt: idle rounds, each with fresh processes and connections (so fresh timer phases) */
+  rttRounds: number;
   /** stall: healthy peers */
   stallPeers: number;
   /** ui: measured seconds with the default chart selection (heap flatness is judged over it) */
@@ -71,7 +73,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     detectionBaselines: quick ? flags.get('detection-baselines') === 'true' : flags.get('detection-baselines') !== 'false',
     fpDurationS: num('fp-duration', 120, 10),
     fpPeers: Math.round(num('fp-peers', 50, 30)),
-    rttDurationS: num('rtt-duration', 10, 3),
+    rttDurationS: num('rtt-duration', 6, 3),
+    rttRounds: Math.round(num('rtt-rounds', 5, 2)),
     stallPeers: Math.round(num('stall-peers', 1000, 1000)),
     uiDurationS: num('ui-duration', 300, 60),
     impls: list('impls'),

@@ -1,6 +1,6 @@
 // Heartwire's HeartbeatServer behind the bench's BenchServer shape. Only what a user
 // of the server would attach is attached: one 'closed' listener per session (and an
-// 'rtt' listener when RTT samples are recorded).
+// 'rtt' listener when RTT samples are recorded), both shared by every session.
 import type { Socket } from 'node:net';
 import type { Protocol } from '../../../shared/contract';
 import type { PipeFactory } from '../../../electron/core/heartbeat/pipe';
@@ -33,13 +33,18 @@ export async function startHeartwire(protocol: Protocol, opts: BenchServerOption
   const closes: Record<string, number> = {};
   let closedPongs = 0;
   let samples: number[] = [];
+  // One function for every session (the emitter is `this`), as a user watching thousands
+  // of sessions would write it: no closure and no once() wrapper per session. A session
+  // emits 'closed' once.
+  function onClosed(this: SessionLike, reason: CloseReason): void {
+    closes[reason] = (closes[reason] ?? 0) + 1;
+    closedPongs += this.counters.pongsReceived;
+  }
+  const onRtt = (ms: number): void => void samples.push(ms);
   server.on('session', (s: SessionLike) => {
     faultsBySocket.get(s.socket)?.attachSession(s);
-    s.once('closed', (reason: CloseReason) => {
-      closes[reason] = (closes[reason] ?? 0) + 1;
-      closedPongs += s.counters.pongsReceived;
-    });
-    if (opts.recordRtt) s.on('rtt', (ms: number) => samples.push(ms));
+    s.on('closed', onClosed);
+    if (opts.recordRtt) s.on('rtt', onRtt);
   });
   server.on('error', () => {});
   const { port } = await server.listen();
