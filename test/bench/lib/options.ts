@@ -9,6 +9,8 @@ export interface BenchOptions {
   /** cost/scale: seconds of warm-up before measuring, and measured seconds */
   warmupS: number;
   durationS: number;
+  /** cost: rounds of the judged implementations (floor, classic, Heartwire); figures are medians */
+  costRounds: number;
   /** scale: measured seconds at the largest count */
   scaleDurationS: number;
   /** scale: cap on the connection count (quick runs), null = the fd limit */
@@ -67,6 +69,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     sizes,
     warmupS: num('warmup', 3, 1.5),
     durationS: num('duration', 10, 4),
+    costRounds: Math.round(num('cost-rounds', 3, 1)),
     scaleDurationS: num('scale-duration', 10, 3),
     scaleCap: flags.has('scale-cap') ? num('scale-cap', 0, 0) : quick ? 5000 : null,
     trials: Math.round(num('trials', 100, 30)),
