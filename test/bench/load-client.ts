@@ -16,6 +16,7 @@ import {
   PING_FRAME_BYTES,
   PING_PAYLOAD_BYTES,
   PlainScanner,
+  readPingTimeAt,
 } from '../../shared/protocol';
 import type { TimeoutMode } from '../../shared/contract';
 import { HeartbeatClient } from '../../electron/core/heartbeat/client';
@@ -76,6 +77,8 @@ interface Peer {
   frozenAt: number;
   closedAt: number;
   onClosed: (() => void) | null;
+  /** framed peers with a companion echo: `t` of the last PING (µs, the server's clock), or -1 */
+  lastPingUs: number;
 }
 
 const PONG = Buffer.from('pong');
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
   const openOne = (port = cfg.port, mode: LoadMode = cfg.mode): Promise<void> =>
     new Promise((resolve) => {
       const socket = connect({ host: HOST, port });
-      const peer: Peer = { socket, destroy: () => socket.destroy(), frozen: false, frozenAt: 0, closedAt: 0, onClosed: null };
+      const peer: Peer = { socket, destroy: () => socket.destroy(), frozen: false, frozenAt: 0, closedAt: 0, onClosed: null, lastPingUs: -1 };
       let isConnected = false;
       socket.setNoDelay(true);
       socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -182,6 +185,7 @@ async function main(): Promise<void> {
         frozenAt: 0,
         closedAt: 0,
         onClosed: null,
+        lastPingUs: -1,
       };
       let settled = false;
       client.on('session', (s) => {
@@ -216,6 +220,10 @@ async function main(): Promise<void> {
       client.start();
     });
 
+  // With a companion echo, the rtt scenario phases the echo's pings from the send times
+  // of the server's PINGs (their `t`, on the server's clock): see 'pingPhases'.
+  const notePings = cfg.echo !== undefined;
+
   const attach = (peer: Peer, mode: LoadMode): void => {
     const socket = peer.socket as Socket;
     if (mode === 'text') {
@@ -232,6 +240,7 @@ async function main(): Promise<void> {
       const decoder = new FrameDecoder();
       const onFrame = (type: number, payload: Uint8Array): void => {
         if (type === FRAME_PING && !peer.frozen) {
+          if (notePings && payload.length === PING_PAYLOAD_BYTES) peer.lastPingUs = readPingTimeAt(payload, 0);
           answered++;
           socket.write(encodePong(payload));
         }
@@ -243,6 +252,7 @@ async function main(): Promise<void> {
         // into PONGs in place and writing it back.
         if (decoder.pending === 0 && onlyPings(chunk)) {
           if (peer.frozen) return;
+          if (notePings) peer.lastPingUs = readPingTimeAt(chunk, chunk.length - PING_PAYLOAD_BYTES);
           for (let i = 0; i < chunk.length; i += PING_FRAME_BYTES) chunk[i + 4] = FRAME_PONG;
           answered += chunk.length / PING_FRAME_BYTES;
           socket.write(chunk);
@@ -282,6 +292,8 @@ async function main(): Promise<void> {
 
   serveIpc({
     stats: (): LoadStats => ({ live: peers.size, closedByServer, answered, reconnects }),
+    /** Send times (ms, the server's clock) of the last PING each framed peer answered. */
+    pingPhases: (): number[] => [...peers].filter((p) => p.lastPingUs >= 0).map((p) => p.lastPingUs / 1000),
     freeze: (m): Promise<FreezeResult> => {
       const spreadMs = Number(m.spreadMs ?? 1000);
       const waitMs = Number(m.waitMs ?? 10_000);

@@ -21,7 +21,8 @@ export interface ServerChildConfig extends BenchServerOptions {
   /**
    * Also run the bare 12-byte echo reference (same options) in this process, on a port
    * of its own: the rtt scenario measures Heartwire and its reference side by side in
-   * one server process against one load-client process.
+   * one server process against one load-client process. Its sockets stay quiet until
+   * 'phaseEcho' gives them their send phases (see scenarios/rtt.ts).
    */
   companionEcho?: boolean;
 }
@@ -78,7 +79,7 @@ function start(cfg: ServerChildConfig): Promise<BenchServer> {
 async function main(): Promise<void> {
   const cfg = childConfig<ServerChildConfig>();
   const server = await start(cfg);
-  const echo = cfg.companionEcho ? await startEcho({ ...cfg, port: 0 }) : null;
+  const echo = cfg.companionEcho ? await startEcho({ ...cfg, port: 0, phases: 'external' }) : null;
   fullGc();
   const base = process.memoryUsage();
 
@@ -136,6 +137,12 @@ async function main(): Promise<void> {
     },
     rtt: () => server.takeRttSamples?.() ?? [],
     echoRtt: () => echo?.takeRttSamples?.() ?? [],
+    /** Companion echo: socket i pings at phasesMs[i mod n] (mod interval, this process's performance.now()). */
+    phaseEcho: (m) => {
+      const phasesMs = (m.phasesMs as unknown[]).map(Number).filter(Number.isFinite);
+      echo?.setPhases(phasesMs);
+      return { sockets: phasesMs.length };
+    },
     stream: (m) => {
       if (!server.stream) throw new Error(`${cfg.impl} has no update stream`);
       return server.stream(Number(m.ms));

@@ -4,23 +4,42 @@
 // With opts.faults the bytes go through Heartwire's fault layer (a FaultPipe per
 // socket), so Heartwire's RTT under injected latency can be compared with a bare
 // measurement of the very same faulted path.
+// With opts.phases 'external' (the rtt scenario's companion echo) sockets stay quiet
+// until setPhases() gives them absolute send phases; they then ping at exactly those
+// phases (mod interval, on performance.now()) every interval, without drift.
 import type { Socket } from 'node:net';
 import { closeAll, listenLoopback } from './listen';
 import { runIfMain } from './standalone';
-import type { BenchServer, BenchServerFactory } from './types';
+import type { BenchServer, BenchServerFactory, BenchServerOptions } from './types';
 import type { Pipe } from '../../../electron/core/heartbeat/pipe';
 import { loadFaults, type FaultModules } from '../servers/engine';
 
 const RECORD = 12;
 const TWO_32 = 0x1_0000_0000;
 
-export const startEcho: BenchServerFactory = async (opts) => {
+export interface EchoOptions extends BenchServerOptions {
+  /** 'spread' (default): golden-ratio phases from each accept; 'external': see setPhases */
+  phases?: 'spread' | 'external';
+}
+
+export interface EchoServer extends BenchServer {
+  /**
+   * phases 'external': socket i (accept order) pings at times ≡ phasesMs[i mod length]
+   * (mod interval, performance.now() ms), from the next such time on, without drift.
+   */
+  setPhases(phasesMs: number[]): void;
+}
+
+export const startEcho = async (opts: EchoOptions): Promise<EchoServer> => {
   const sockets = new Set<Socket>();
+  /** phases 'external': how to start socket i's pings once phases are known */
+  const phaseStarts: ((phaseMs: number) => void)[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let heartbeats = 0;
   let peerCloses = 0;
   let accepted = 0;
   let samples: number[] = [];
+  let stopped = false;
   const faultMod: FaultModules | null = opts.faults ? await loadFaults() : null;
   const { server, port } = await listenLoopback(opts.port ?? 0, (socket) => {
     sockets.add(socket);
@@ -52,26 +71,52 @@ export const startEcho: BenchServerFactory = async (opts) => {
       b.writeUInt32BE(t >>> 0, 8);
       pipe.write(b);
     };
-    // Spread phases like a scheduler would: the n-th socket starts at a golden-ratio offset.
-    const phase = ((accepted++ * 0.618034) % 1) * opts.intervalMs;
+    const index = accepted++;
     let interval: NodeJS.Timeout | undefined;
-    const start = setTimeout(() => {
-      timers.delete(start);
-      interval = setInterval(ping, opts.intervalMs);
-      timers.add(interval);
-      ping();
-    }, phase);
-    timers.add(start);
+    let start: NodeJS.Timeout | undefined;
+    if (opts.phases === 'external') {
+      // Drift-free: each send is aimed at its absolute due time (setInterval re-arms
+      // from when its callback ran, so its phase creeps later every period).
+      let due = 0;
+      const tick = (): void => {
+        if (stopped) return;
+        ping();
+        const now = performance.now();
+        due += opts.intervalMs;
+        if (due <= now) due += Math.ceil((now - due) / opts.intervalMs) * opts.intervalMs;
+        start = setTimeout(tick, Math.max(1, Math.ceil(due - now)));
+      };
+      phaseStarts[index] = (phaseMs) => {
+        if (stopped) return;
+        if (start) clearTimeout(start);
+        const now = performance.now();
+        const iv = opts.intervalMs;
+        due = now + 1 + ((((phaseMs - now - 1) % iv) + iv) % iv);
+        start = setTimeout(tick, Math.max(1, Math.ceil(due - now)));
+      };
+    } else {
+      // Spread phases like a scheduler would: the n-th socket starts at a golden-ratio offset.
+      const phase = ((index * 0.618034) % 1) * opts.intervalMs;
+      const first = setTimeout(() => {
+        timers.delete(first);
+        interval = setInterval(ping, opts.intervalMs);
+        timers.add(interval);
+        ping();
+      }, phase);
+      start = first;
+      timers.add(first);
+    }
     socket.on('error', () => {});
     socket.on('close', () => {
-      clearTimeout(start);
+      if (start) clearTimeout(start);
       if (interval) clearInterval(interval);
+      delete phaseStarts[index];
       pipe.destroy();
       sockets.delete(socket);
       peerCloses++;
     });
   });
-  const bench: BenchServer = {
+  const bench: EchoServer = {
     port,
     stats: () => ({ connections: sockets.size, heartbeats, timeouts: 0, closes: { peer: peerCloses } }),
     takeRttSamples: () => {
@@ -79,7 +124,12 @@ export const startEcho: BenchServerFactory = async (opts) => {
       samples = [];
       return out;
     },
+    setPhases: (phasesMs) => {
+      if (phasesMs.length === 0) return;
+      phaseStarts.forEach((begin, i) => begin(phasesMs[i % phasesMs.length]));
+    },
     close: () => {
+      stopped = true;
       for (const t of timers) clearTimeout(t);
       return closeAll(server, sockets);
     },
@@ -87,4 +137,5 @@ export const startEcho: BenchServerFactory = async (opts) => {
   return bench;
 };
 
-runIfMain(import.meta.url, startEcho);
+const factory: BenchServerFactory = startEcho;
+runIfMain(import.meta.url, factory);

@@ -7,7 +7,8 @@
 // server process as Heartwire, at the same time, and its peers live in the SAME
 // load-client process as Heartwire's peers (server-child `companionEcho`). Both stamp
 // the send time just before their one socket.write and the receive time first thing
-// in the 'data' listener, both on performance.now(), Nagle off on every socket, same
+// in their read callback (the echo's 'data' listener, Heartwire's shared-buffer reader),
+// both on performance.now(), Nagle off on every socket, same
 // interval and peer count. Earlier the two ran as two separate server/client process
 // pairs concurrently: on a shared 2-core machine each pair then saw different
 // scheduling (which process a wake-up lands behind, how deep its CPU is idle), and a
@@ -20,6 +21,20 @@
 // one 10 s run measured the accident of its phases: the echo's own median moved between
 // 330 and 460 µs from run to run while Heartwire's stayed within 363–376, and the excess
 // swung from −98 to +53 µs. Fresh phases per round average that accident out.
+//
+// Phases also decide who gets the "warm" round trips. A ping sent 1–8 ms after another
+// ping of the same processes (either kind) comes back 100–170 µs faster than one sent
+// after ≥ 8 ms of quiet (both processes, and the vCPUs under them, are still awake),
+// so RTT depends on which side's pings tend to follow the other's. With independent
+// phases (Heartwire's absolute 10 ms grid, the echo's golden-ratio offsets from its
+// accepts, drifting under setInterval) that was not even: a second identical echo in
+// the companion slot read 35 and 82 µs below the first (pooled, 10 and 6 rounds), and
+// Heartwire's excess of ~+38 µs fell to +8 ± 6 µs (8 rounds) once the echo's pings sat
+// half an interval from Heartwire's. So the echo is phased that way, from the send
+// times of Heartwire's PINGs as the peers see them (`t`, the server's clock): the
+// union of both sides' send times then maps onto itself with the sides swapped
+// (x → x + interval/2), so every Heartwire ping has the same neighbours, at the same
+// distances, as some echo ping. Both then ping drift-free, so it holds all round.
 import type { Faults } from '../../../shared/contract';
 import type { BenchOptions } from '../lib/options';
 import { verdict, type Row, type ScenarioResult } from '../lib/report';
@@ -49,6 +64,11 @@ async function sampleRtt(durationS: number, faults?: Faults): Promise<[number[],
     },
     async (pair) => {
       await seconds(1);
+      // Mirror phases (see top): echo socket i half an interval after Heartwire peer i's PINGs.
+      const sent = await pair.client.request<number[]>('pingPhases');
+      if (sent.length === 0) throw new Error('no Heartwire PING seen by the peers after 1 s: cannot phase the echo');
+      await pair.server.request('phaseEcho', { phasesMs: sent.map((t) => t + INTERVAL_MS / 2) });
+      await seconds(0.5);
       // drop warm-up samples
       await pair.server.request('rtt');
       await pair.server.request('echoRtt');
