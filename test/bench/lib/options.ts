@@ -1,5 +1,5 @@
-// Command-line flags for `npm run bench -- …`. Defaults are the full run (< ~15 min);
-// --quick shrinks every count and duration for a ~2-minute run.
+// Command-line flags for `npm run bench -- …`. Defaults are the full run (~22 min here);
+// --quick shrinks every count and duration for a ~4-minute run.
 
 export interface BenchOptions {
   quick: boolean;
