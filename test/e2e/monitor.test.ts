@@ -74,6 +74,18 @@ describe('heartwire web in Chromium (demo)', () => {
       if (DEMO_PEERS.every((n) => !(now[n].p50 > 0) || now[n].p50 === first[n].p50)) still.push('every p50');
       return still;
     }, 8_000).toEqual([]);
+
+    // The active peer's uptime ticks in whole seconds (its clock runs in the table's
+    // refresh slot, hooks/use-now.ts).
+    await activate(e2e.page, 'steady');
+    const upFor = controls(e2e.page).locator('dt:text-is("Up for") + dd');
+    const seconds = async () => {
+      const m = /^(?:(\d+)m )?(\d+)s$/.exec(await upFor.innerText());
+      return m ? Number(m[1] ?? 0) * 60 + Number(m[2]) : NaN;
+    };
+    const before = await seconds();
+    expect(before).toBeGreaterThanOrEqual(0);
+    await poll(seconds, 3_000).toBeGreaterThanOrEqual(before + 2);
   });
 
   it('draws the RTT chart on a uPlot canvas', async () => {
