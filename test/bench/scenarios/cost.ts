@@ -4,7 +4,7 @@
 //
 // The judged figures (floor, classic, Heartwire) are measured in several interleaved
 // rounds, the other columns once, and the tables show the median over rounds: on this
-// shared 2-core VM one 10 s measurement at 1 000 connections swung ±15 % between runs
+// shared 2-core VM one 10 s measurement at 1 000 connections swung ±20 % between runs
 // (Heartwire/classic read 1.07×, 0.88× and 0.80× in three runs of the same code), so a
 // single sample could not tell 0.9× from 1.0×. Each round measures the three in a
 // rotated order, so none of them always runs first (or last) after a warm machine.
@@ -212,7 +212,8 @@ export async function runCost(o: BenchOptions, log: (s: string) => void): Promis
             (isHeartwire(impl) ? `, closes ${JSON.stringify(m.report.closes)}` : ''),
         );
       } catch (err) {
-        skipped.set(impl, `error: ${(err as Error).message}`);
+        // Not measured again (in any later round or size); earlier rounds still count.
+        skipped.set(impl, `error at ${n} connections, round ${round}: ${(err as Error).message}`);
         log(`  ${impl}: ERROR ${(err as Error).message}`);
       }
     }
