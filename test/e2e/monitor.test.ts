@@ -74,9 +74,11 @@ describe('heartwire web in Chromium (demo)', () => {
       if (DEMO_PEERS.every((n) => !(now[n].p50 > 0) || now[n].p50 === first[n].p50)) still.push('every p50');
       return still;
     }, 8_000).toEqual([]);
+  });
 
-    // The active peer's uptime ticks in whole seconds (its clock runs in the table's
-    // refresh slot, hooks/use-now.ts).
+  it('ticks the active peer’s uptime in whole seconds', async () => {
+    // Its clock runs in the table's refresh slot (hooks/use-now.ts).
+    await openMonitor();
     await activate(e2e.page, 'steady');
     const upFor = controls(e2e.page).locator('dt:text-is("Up for") + dd');
     const seconds = async () => {

@@ -9,6 +9,14 @@ export function percentile(values: readonly number[], p: number): number | null 
 
 export const median = (values: readonly number[]): number | null => percentile(values, 50);
 
+/** The median with the two middle values averaged for an even count (median() takes the lower). */
+export function middle(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const v = [...values].sort((a, b) => a - b);
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
 export function mean(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   let sum = 0;

@@ -10,7 +10,7 @@
 // rotated order, so none of them always runs first (or last) after a warm machine.
 import type { BenchOptions } from '../lib/options';
 import { verdict, type Row, type ScenarioResult, type Table } from '../lib/report';
-import { ratio } from '../lib/stats';
+import { middle, ratio } from '../lib/stats';
 import type { ServerImpl, ServerReport } from '../server-child';
 import { IMPL_COLUMN, isHeartwire, seconds, unavailable, withPair } from './common';
 
@@ -74,21 +74,13 @@ export async function measureCost(
   );
 }
 
-/** The middle value (mean of the two middle ones for an even count), or null. */
-function centre(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const v = [...values].sort((a, b) => a - b);
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
-}
-
 export function costTable(n: number, ms: CostMeasurement[], skipped: Map<ServerImpl, string>): Table {
   const impls = ALL.filter((i) => ms.some((m) => m.impl === i));
   const columns = impls.map((i) => IMPL_COLUMN[i]);
   const runs = (i: ServerImpl): CostMeasurement[] => ms.filter((m) => m.impl === i);
   /** an implementation's figure: the median over its rounds */
   const fig = (i: ServerImpl, f: (m: CostMeasurement) => number | null): number | null =>
-    centre(runs(i).map(f).filter((x): x is number => x !== null));
+    middle(runs(i).map(f).filter((x): x is number => x !== null));
   const vals = (f: (m: CostMeasurement) => number | null): Record<string, number | null> =>
     Object.fromEntries(impls.map((i) => [IMPL_COLUMN[i], fig(i, f)]));
   const measured = runs('heartwire').length > 0;

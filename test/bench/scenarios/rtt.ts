@@ -16,11 +16,10 @@
 // way. Sharing the processes removes that asymmetry; the target is unchanged.
 //
 // Idle RTT is measured in rounds, each with fresh processes and connections, and the
-// samples pooled. Within one run the eight sockets keep their timer phases, and on this
-// kind of VM a reply is ~100 µs faster when it finds the other process already awake, so
-// one 10 s run measured the accident of its phases: the echo's own median moved between
-// 330 and 460 µs from run to run while Heartwire's stayed within 363–376, and the excess
-// swung from −98 to +53 µs. Fresh phases per round average that accident out.
+// samples pooled: a single 10 s run measured the accident of its timer phases (the
+// echo's own median moved between 330 and 460 µs from run to run while Heartwire's
+// stayed within 363–376, and the excess swung from −98 to +53 µs). Pooling removes that
+// noise but not a bias, which the phasing below removes.
 //
 // Phases also decide who gets the "warm" round trips. A ping sent 1–8 ms after another
 // ping of the same processes (either kind) comes back 100–170 µs faster than one sent
