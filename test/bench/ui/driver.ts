@@ -14,11 +14,13 @@
 // not React's commit, the chart's rAF or the layout that follows.
 import { CHROMIUM, launchChromium } from '../../helpers/chromium';
 import { type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_FAKE, installFakeHeartwire, type BenchHooks, type FakeConfig } from './fake-heartwire';
 import { startStaticServer, type StaticServer } from './static-server';
 import { summarizeTrace, type TraceEvent, type TraceSummary } from './trace-summary';
+import { installReferencePage, type ReferenceConfig } from './reference-page';
 import { SLOTS } from '../../../renderer/src/hooks/use-throttled';
 
 export { CHROMIUM };
@@ -43,6 +45,19 @@ export interface PhaseSpec {
   extraCss?: string;
   /** a Chrome trace of this many seconds (always, after the run), summarised per event name */
   traceS?: number;
+  /**
+   * Load the reference page (reference-page.ts) instead of the app, laid out like the app
+   * of the phase before it (rows, log rows and chart size measured there).
+   */
+  reference?: boolean;
+}
+
+/** What the app shows in its default layout: the reference page copies it. */
+export interface AppGeometry {
+  rows: number;
+  logRows: number;
+  chartW: number;
+  chartH: number;
 }
 
 /** Which of the UI's refresh passes (renderer SLOTS) fell in a window, if any. */
@@ -93,6 +108,8 @@ export interface PhaseResult {
   tableUpdated: boolean;
   profile: ProfileSummary | null;
   trace: (TraceSummary & { file: string; batches: number }) | null;
+  /** measured in the app (null for the reference page) */
+  geometry: AppGeometry | null;
 }
 
 type Metrics = Record<string, number>;
@@ -152,7 +169,7 @@ function initScript(cfg: FakeConfig): string {
   return `var __name = (f) => f;\n(${installFakeHeartwire.toString()})(${JSON.stringify(cfg)});`;
 }
 
-async function openApp(browser: Browser, url: string, spec: PhaseSpec, cfg: FakeConfig): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; chartLabel: string; following: boolean }> {
+async function openApp(browser: Browser, url: string, spec: PhaseSpec, cfg: FakeConfig): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; chartLabel: string; following: boolean; geometry: AppGeometry }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
@@ -178,9 +195,43 @@ async function openApp(browser: Browser, url: string, spec: PhaseSpec, cfg: Fake
     (await page.getByRole('button', { name: 'Pause chart' }).count()) === 1 &&
     (await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '1 min' }).getAttribute('aria-pressed')) === 'true';
   if (spec.extraCss) await page.addStyleTag({ content: spec.extraCss });
+  // A string, not a function: tsx would wrap the inner helper in its `__name`, which the app page lacks.
+  const geometry = (await page.evaluate(`(() => {
+    const inView = (rowSel, boxSel) => {
+      const box = document.querySelector(boxSel)?.getBoundingClientRect();
+      if (!box) return 0;
+      return [...document.querySelectorAll(rowSel)].filter((r) => {
+        const b = r.getBoundingClientRect();
+        return b.bottom > box.top && b.top < box.bottom;
+      }).length;
+    };
+    const canvas = document.querySelector('.chart-panel canvas');
+    return { rows: inView('.peer-row', '.table-scroll'), logRows: inView('.event', '.event-scroll'), chartW: canvas?.clientWidth ?? 0, chartH: canvas?.clientHeight ?? 0 };
+  })()`)) as AppGeometry;
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
-  return { context, page, cdp, chartLabel, following };
+  return { context, page, cdp, chartLabel, following, geometry };
+}
+
+/** The reference page, laid out like the app (see reference-page.ts). */
+async function openReference(browser: Browser, url: string, cfg: FakeConfig): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript({ content: initScript(cfg) });
+  await page.goto(url, { timeout: LOAD_TIMEOUT_MS });
+  await page.waitForFunction(() => document.body.dataset.ready === 'yes', undefined, { timeout: LOAD_TIMEOUT_MS });
+  if (errors.length) throw new Error(`reference page error: ${errors[0]}`);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return { context, page, cdp };
+}
+
+/** The reference page's HTML for one phase: its script is the page's whole program. */
+export function referenceHtml(ref: ReferenceConfig): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Heartwire UI benchmark: reference page</title></head><body><script>var __name = (f) => f;\n(${installReferencePage.toString()})(${JSON.stringify(ref)});</script></body></html>`;
 }
 
 async function heapPoint(cdp: CDPSession, s: number): Promise<HeapPoint> {
@@ -243,7 +294,9 @@ function p95(values: number[]): number {
 }
 
 async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: FakeConfig, targetMs: number, log: (s: string) => void): Promise<PhaseResult> {
-  const { context, page, cdp, chartLabel, following } = await openApp(browser, url, spec, cfg);
+  const { context, page, cdp, chartLabel, following, geometry } = spec.reference
+    ? { ...(await openReference(browser, url, cfg)), chartLabel: `reference page, ${spec.charted} peers charted`, following: true, geometry: null }
+    : await openApp(browser, url, spec, cfg);
   try {
     // Idle windows first: what the harness itself (evaluate + frames + getMetrics) and the
     // app's own timers cost with no batch at all.
@@ -315,7 +368,7 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
       await tick(false, spec.profileS);
       const { profile: p } = await withTimeout(cdp.send('Profiler.stop'), 30_000, 'Profiler.stop');
       mkdirSync(spec.profileDir, { recursive: true });
-      const file = join(spec.profileDir, `ui-${spec.charted}-charted.cpuprofile`);
+      const file = join(spec.profileDir, `ui-${spec.reference ? "reference" : spec.charted + "-charted"}.cpuprofile`);
       writeFileSync(file, JSON.stringify(p));
       profile = await summarizeProfile(p as unknown as CpuProfile, file);
     }
@@ -331,7 +384,7 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
         buf = await withTimeout(browser.stopTracing(), 60_000, 'stopTracing');
       }
       mkdirSync(spec.profileDir, { recursive: true });
-      const file = join(spec.profileDir, `ui-${spec.charted}-charted.trace.json`);
+      const file = join(spec.profileDir, `ui-${spec.reference ? "reference" : spec.charted + "-charted"}.trace.json`);
       writeFileSync(file, buf);
       const parsed = JSON.parse(buf.toString('utf8')) as { traceEvents: TraceEvent[] };
       trace = { ...summarizeTrace(parsed.traceEvents), file, batches: traced };
@@ -351,6 +404,7 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
       delivered: info.delivered,
       tableUpdated: rowAfter !== rowBefore,
       profile,
+      geometry,
     };
   } finally {
     await context.close().catch(() => undefined);
@@ -365,15 +419,36 @@ export interface UiRun {
 /** Runs every phase in one browser; the browser and the server are closed whatever happens. */
 export async function runUiBench(staticDir: string, specs: PhaseSpec[], log: (s: string) => void, cfg: FakeConfig = DEFAULT_FAKE, targetMs = Infinity): Promise<UiRun> {
   let server: StaticServer | undefined;
+  let refServer: StaticServer | undefined;
   let browser: Browser | undefined;
+  // The reference pages are files in a directory of their own, served the same way.
+  const refDir = specs.some((s) => s.reference) ? mkdtempSync(join(tmpdir(), 'heartwire-ui-ref-')) : null;
   try {
     server = await startStaticServer(staticDir);
+    if (refDir) refServer = await startStaticServer(refDir);
     browser = await launchChromium();
     const phases: PhaseResult[] = [];
-    for (const spec of specs) phases.push(await runPhase(browser, server.url, spec, cfg, targetMs, log));
+    let geometry: AppGeometry | null = null;
+    for (const spec of specs) {
+      if (!spec.reference) {
+        const r = await runPhase(browser, server.url, spec, cfg, targetMs, log);
+        geometry = r.geometry ?? geometry;
+        phases.push(r);
+        continue;
+      }
+      if (!geometry || !refDir || !refServer) throw new Error('ui bench: a reference phase needs an app phase before it (its layout is copied)');
+      const file = `reference-${spec.charted}.html`;
+      // The static handler serves nothing but its placeholder from a directory without an index.
+      writeFileSync(join(refDir, 'index.html'), '<!doctype html><title>reference pages</title>');
+      const ref: ReferenceConfig = { ...geometry, charted: spec.charted, history: cfg.history, windowMs: 60_000, slots: SLOTS };
+      writeFileSync(join(refDir, file), referenceHtml(ref));
+      phases.push(await runPhase(browser, refServer.url + file, spec, cfg, Infinity, log));
+    }
     return { browserVersion: browser.version(), phases };
   } finally {
     if (browser) await withTimeout(browser.close(), 15_000, 'closing Chromium').catch((e) => log(`ui: ${(e as Error).message}`));
     if (server) await server.close();
+    if (refServer) await refServer.close();
+    if (refDir) rmSync(refDir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,306 @@
+// The UI scenario's baseline: a reference page that shows what the app's default view shows
+// of the same data — the same fake window.heartwire, the same batches, the same refresh grid
+// (SLOTS) — with the least work a browser page can do for it: no framework, no store beyond
+// plain arrays, every figure written as a text node's data only when its text changed, one
+// canvas for the chart. It is to the UI what the `floor` server is to the engine: the
+// platform's own cost of this screen on this machine, measured by the same harness in the
+// same run, so the app's figure reads as a ratio.
+//
+// What it shows, as in the app at 1440×900: the first `rows` peers of the table (name,
+// state, a 60-beat strip as a CSS gradient, last/p50/p99/jitter RTT, loss, φ, reconnects,
+// bytes in/out) refreshed with the table slot; the newest `logRows` events (time, peer, type,
+// detail) with the log slot; the last minute of RTT of the first `charted` peers (one line
+// each, max per pixel column, grid and axis labels) with the chart slot; and the status bar
+// (up, down, beats/s, loop lag) with the table.
+//
+// installReferencePage runs in the page (serialised with toString): it must not close over
+// anything outside itself.
+import type { HeartwireApi, LogEvent, PeerInfo, UpdateBatch } from '../../../shared/contract';
+
+export interface ReferenceConfig {
+  /** table rows in view in the app's default layout */
+  rows: number;
+  /** event-log rows in view */
+  logRows: number;
+  /** peers charted */
+  charted: number;
+  /** chart canvas size in CSS px (the app's plot, axes included) */
+  chartW: number;
+  chartH: number;
+  /** samples kept per peer (the app's history) */
+  history: number;
+  windowMs: number;
+  slots: { table: { ms: number; phase: number }; chart: { ms: number; phase: number }; log: { ms: number; phase: number } };
+}
+
+export function installReferencePage(cfg: ReferenceConfig): void {
+  const api = (window as unknown as { heartwire: HeartwireApi }).heartwire;
+  const doc = document;
+  const el = (tag: string, css: string, parent: HTMLElement, text?: string): HTMLElement => {
+    const e = doc.createElement(tag);
+    e.style.cssText = css;
+    if (text !== undefined) e.textContent = text;
+    parent.appendChild(e);
+    return e;
+  };
+  /** a text node whose data is written only when it changes */
+  const field = (parent: HTMLElement, css: string): ((s: string) => void) => {
+    const span = el('span', css, parent);
+    const node = doc.createTextNode('');
+    span.appendChild(node);
+    let last = '';
+    return (s: string) => {
+      if (s !== last) node.data = last = s;
+    };
+  };
+  const fmtMs = (v: number | null | undefined) => (v == null ? '–' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : String(Math.round(v)));
+  const fmt1 = (v: number) => (v === 0 ? '0' : v < 10 ? v.toFixed(1) : String(Math.round(v)));
+  const fmtBytes = (v: number) => (v < 1000 ? `${v} B` : v < 1e6 ? `${(v / 1000).toFixed(v < 1e4 ? 1 : 0)} kB` : `${(v / 1e6).toFixed(v < 1e7 ? 1 : 0)} MB`);
+  const two = (n: number, w = 2) => String(n).padStart(w, '0');
+  const clock = (t: number) => {
+    const d = new Date(t);
+    return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${two(d.getMilliseconds(), 3)}`;
+  };
+
+  // ---- state: latest PeerInfo per peer, a sample ring and a beat ring per peer, the events
+  const order: string[] = [];
+  const peers = new Map<string, PeerInfo>();
+  const ringT = new Map<string, Float64Array>();
+  const ringV = new Map<string, Float64Array>();
+  const ringAt = new Map<string, number>();
+  const beats = new Map<string, Uint8Array>();
+  const beatAt = new Map<string, number>();
+  const events: LogEvent[] = [];
+  let health = { heartbeatsPerSec: 0, eventLoopLagMs: 0 };
+  const addPeer = (p: PeerInfo) => {
+    if (!peers.has(p.id)) {
+      order.push(p.id);
+      ringT.set(p.id, new Float64Array(cfg.history));
+      ringV.set(p.id, new Float64Array(cfg.history));
+      ringAt.set(p.id, 0);
+      beats.set(p.id, new Uint8Array(60));
+      beatAt.set(p.id, 0);
+    }
+    peers.set(p.id, p);
+  };
+  const addSample = (id: string, t: number, v: number) => {
+    const at = ringAt.get(id)!;
+    ringT.get(id)![at % cfg.history] = t;
+    ringV.get(id)![at % cfg.history] = v;
+    ringAt.set(id, at + 1);
+  };
+  const apply = (b: UpdateBatch) => {
+    for (const p of b.peers) addPeer(p);
+    for (const id in b.samples) for (const [t, v] of b.samples[id]) addSample(id, t, v);
+    for (const id in b.beats) {
+      const at = beatAt.get(id) ?? 0;
+      const ring = beats.get(id);
+      if (!ring) continue;
+      ring[at % 60] = b.beats[id] === 'a' ? 1 : b.beats[id] === 'l' ? 2 : 3;
+      beatAt.set(id, at + 1);
+    }
+    for (const e of b.events) events.push(e);
+    if (events.length > 2000) events.splice(0, events.length - 1000);
+    if (b.health) health = b.health;
+  };
+
+  // ---- the page: chart canvas, table rows, log rows, status bar (fixed geometry)
+  const body = doc.body;
+  body.style.cssText = 'margin:0;font:13px system-ui,sans-serif;color:#1a1a1a;background:#f6f7f9;overflow:hidden';
+  const chartBox = el('div', `position:absolute;left:8px;top:48px;width:${cfg.chartW}px;height:${cfg.chartH}px;background:#fff`, body);
+  const canvas = doc.createElement('canvas');
+  canvas.width = cfg.chartW;
+  canvas.height = cfg.chartH;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', `RTT of ${cfg.charted} peers`);
+  chartBox.appendChild(canvas);
+  const g = canvas.getContext('2d')!;
+
+  const tableTop = 48 + cfg.chartH + 50;
+  const table = el('div', `position:absolute;left:8px;top:${tableTop}px;width:${cfg.chartW}px;height:${cfg.rows * 26}px;background:#fff;font-variant-numeric:tabular-nums`, body);
+  table.setAttribute('role', 'table');
+  const COLS = [58, 54, 54, 54, 54, 44, 50]; // last, p50, p99, jitter, loss, φ, reconn
+  interface RowView {
+    name: (s: string) => void;
+    state: (s: string) => void;
+    strip: HTMLElement;
+    strip0: string;
+    nums: ((s: string) => void)[];
+    bin: (s: string) => void;
+    bout: (s: string) => void;
+  }
+  const rowViews: RowView[] = [];
+  for (let r = 0; r < cfg.rows; r++) {
+    const row = el('div', `position:absolute;left:0;right:0;top:${r * 26}px;height:26px;line-height:25px;border-bottom:1px solid #e3e6ea;box-sizing:border-box;white-space:nowrap`, table);
+    row.className = 'peer-row';
+    row.setAttribute('role', 'row');
+    const cell = 'display:inline-block;vertical-align:top;overflow:hidden;padding:0 4px;box-sizing:border-box;';
+    const name = field(row, `${cell}width:190px;font-weight:600`);
+    const state = field(row, `${cell}width:150px`);
+    const strip = el('span', `${cell}width:64px;height:12px;margin-top:7px;background:#e3e6ea`, row);
+    const nums = COLS.map((w) => field(row, `${cell}width:${w}px;text-align:right`));
+    const bytes = el('span', `${cell}width:80px;font-size:10px;line-height:12px;text-align:right`, row);
+    const bin = field(bytes, 'display:block');
+    const bout = field(bytes, 'display:block');
+    rowViews.push({ name, state, strip, strip0: '', nums, bin, bout });
+  }
+
+  const logTop = tableTop + cfg.rows * 26 + 50;
+  const log = el('ol', `position:absolute;left:8px;top:${logTop}px;width:${cfg.chartW}px;height:${cfg.logRows * 20}px;margin:0;padding:0;list-style:none;background:#fff;font-size:12px`, body);
+  const logViews: ((s: string) => void)[][] = [];
+  for (let r = 0; r < cfg.logRows; r++) {
+    const li = el('li', 'height:20px;line-height:19px;border-bottom:1px solid #eef0f2;white-space:nowrap;overflow:hidden;padding:0 10px', log);
+    logViews.push([field(li, 'display:inline-block;width:98px;font-family:monospace;font-size:10.5px'), field(li, 'display:inline-block;width:136px;font-weight:600'), field(li, 'font-weight:600'), field(li, '')]);
+  }
+
+  const bar = el('div', 'position:absolute;left:0;right:0;bottom:0;height:22px;line-height:22px;padding:0 10px;background:#fff;font-size:12px', body);
+  const sbUp = field(bar, 'margin-right:14px');
+  const sbDown = field(bar, 'margin-right:14px');
+  const sbBeats = field(bar, 'margin-right:14px');
+  const sbLag = field(bar, '');
+
+  // ---- passes
+  const stripCss = (ring: Uint8Array, at: number): string => {
+    const colors = ['#e3e6ea', '#2e7d32', '#f9a825', '#c62828'];
+    const stops: string[] = [];
+    const n = Math.min(60, at);
+    let from = 60 - n;
+    let code = -1;
+    for (let i = 60 - n; i <= 60; i++) {
+      const c = i === 60 ? -2 : ring[(at - 60 + i) % 60];
+      if (c === code) continue;
+      if (code !== -1) stops.push(`${colors[code]} ${((from * 100) / 60).toFixed(3)}% ${((i * 100) / 60).toFixed(3)}%`);
+      code = c;
+      from = i;
+    }
+    if (stops.length < 2) stops.push(stops[0] ?? '#e3e6ea 0% 100%');
+    return `linear-gradient(to right, ${stops.join(', ')})`;
+  };
+  const tablePass = () => {
+    for (let r = 0; r < rowViews.length; r++) {
+      const v = rowViews[r];
+      const p = peers.get(order[r]);
+      if (!p) continue;
+      const s = p.stats;
+      v.name(p.name ?? p.id);
+      v.state(p.closeReason && p.state !== 'connected' ? `${p.state} ${p.closeReason}` : p.state);
+      const css = stripCss(beats.get(p.id)!, beatAt.get(p.id)!);
+      if (css !== v.strip0) v.strip.style.background = v.strip0 = css;
+      v.nums[0](fmtMs(s.rttLastMs));
+      v.nums[1](fmtMs(s.rttP50Ms));
+      v.nums[2](fmtMs(s.rttP99Ms));
+      v.nums[3](fmtMs(s.jitterMs));
+      v.nums[4](fmt1(s.lossPct));
+      v.nums[5](fmt1(s.phi));
+      v.nums[6](String(s.reconnects));
+      v.bin(`↓ ${fmtBytes(s.bytesIn)}`);
+      v.bout(`↑ ${fmtBytes(s.bytesOut)}`);
+    }
+    let up = 0;
+    for (const p of peers.values()) if (p.state === 'connected') up++;
+    sbUp(`${up} up`);
+    sbDown(`${peers.size - up} down`);
+    sbBeats(`${health.heartbeatsPerSec.toFixed(1)} beats/s`);
+    sbLag(`loop lag ${health.eventLoopLagMs.toFixed(1)} ms`);
+  };
+  const logPass = () => {
+    for (let r = 0; r < logViews.length; r++) {
+      const e = events[events.length - 1 - r];
+      if (!e) continue;
+      const v = logViews[r];
+      v[0](clock(e.t));
+      v[1](e.peer ? (peers.get(e.peer)?.name ?? e.peer) : '');
+      v[2](e.type);
+      v[3](e.type === 'closed' ? ` — ${e.reason}` : e.type === 'reconnecting' ? ` — attempt ${e.attempt} in ${e.delayMs} ms` : e.type === 'error' ? ` — ${e.message}` : '');
+    }
+  };
+  const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#ff7f0e'];
+  const chartPass = () => {
+    const W = cfg.chartW;
+    const H = cfg.chartH;
+    const L = 50;
+    const B = 24;
+    const pw = W - L - 10;
+    const ph = H - B - 10;
+    const now = Date.now();
+    const from = now - cfg.windowMs;
+    const ids = order.slice(0, cfg.charted);
+    // max per pixel column, per peer, over the window
+    const cols: Float64Array[] = [];
+    let ymax = 0;
+    for (const id of ids) {
+      const col = new Float64Array(pw).fill(NaN);
+      const ts = ringT.get(id)!;
+      const vs = ringV.get(id)!;
+      const at = ringAt.get(id)!;
+      for (let k = Math.max(0, at - cfg.history); k < at; k++) {
+        const i = k % cfg.history;
+        if (ts[i] < from) continue;
+        const x = Math.floor(((ts[i] - from) / cfg.windowMs) * (pw - 1));
+        if (!(col[x] >= vs[i])) col[x] = vs[i];
+        if (vs[i] > ymax) ymax = vs[i];
+      }
+      cols.push(col);
+    }
+    const top = ymax > 0 ? ymax * 1.1 : 1;
+    g.clearRect(0, 0, W, H);
+    g.font = '11px system-ui,sans-serif';
+    g.fillStyle = '#555';
+    g.strokeStyle = '#e6e6e6';
+    g.lineWidth = 1;
+    g.beginPath();
+    for (let k = 0; k <= 6; k++) {
+      const y = 10 + Math.round((ph * k) / 6) + 0.5;
+      g.moveTo(L, y);
+      g.lineTo(L + pw, y);
+      g.fillText(fmtMs(top * (1 - k / 6)), 6, y + 4);
+    }
+    const step = 5000;
+    for (let t = Math.ceil(from / step) * step; t <= now; t += step) {
+      const x = L + Math.round(((t - from) / cfg.windowMs) * pw) + 0.5;
+      g.moveTo(x, 10);
+      g.lineTo(x, 10 + ph);
+      g.fillText(clock(t).slice(0, 8), x - 22, H - 6);
+    }
+    g.stroke();
+    ids.forEach((_, s) => {
+      const col = cols[s];
+      g.strokeStyle = COLORS[s % COLORS.length];
+      g.lineWidth = 1.5;
+      g.beginPath();
+      let pen = false;
+      for (let x = 0; x < pw; x++) {
+        const v = col[x];
+        if (Number.isNaN(v)) continue;
+        const y = 10 + ph - (v / top) * ph;
+        if (pen) g.lineTo(L + x, y);
+        else g.moveTo(L + x, y);
+        pen = true;
+      }
+      g.stroke();
+    });
+  };
+
+  // The same wall-clock grid as the app (hooks/use-throttled scheduleOnGrid).
+  const every = (slot: { ms: number; phase: number }, pass: () => void) => {
+    const arm = () => setTimeout(() => {
+      pass();
+      arm();
+    }, slot.ms - ((((Date.now() - slot.phase) % slot.ms) + slot.ms) % slot.ms));
+    arm();
+  };
+
+  void api.getSnapshot({}).then((snap) => {
+    for (const p of snap.peers) addPeer(p);
+    for (const id in snap.samples) for (const [t, v] of snap.samples[id]) addSample(id, t, v);
+    for (const e of snap.events) events.push(e);
+    api.onUpdate(apply);
+    tablePass();
+    logPass();
+    chartPass();
+    every(cfg.slots.table, tablePass);
+    every(cfg.slots.log, logPass);
+    every(cfg.slots.chart, chartPass);
+    body.dataset.ready = 'yes';
+  });
+}
