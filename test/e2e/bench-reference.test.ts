@@ -24,7 +24,9 @@ describe('UI benchmark reference page', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'heartwire-ref-test-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>x</title>');
-    writeFileSync(join(dir, 'ref.html'), referenceHtml({ rows: 5, logRows: 4, charted: 2, chartW: 600, chartH: 200, history: FAKE.history, windowMs: 60_000, slots: SLOTS }));
+    const ref = { rows: 5, logRows: 4, charted: 2, chartW: 600, chartH: 200, history: FAKE.history, windowMs: 60_000, slots: SLOTS };
+    writeFileSync(join(dir, 'ref.html'), referenceHtml({ ...ref, text: 'dom' }));
+    writeFileSync(join(dir, 'ref-canvas.html'), referenceHtml({ ...ref, text: 'canvas' }));
     server = await startStaticServer(dir);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -71,5 +73,37 @@ describe('UI benchmark reference page', () => {
     });
     expect(inked).toBeGreaterThan(100);
     expect(errors).toEqual([]);
+  });
+
+  it('with canvas text, draws the table, the log and the status bar on canvases over the same boxes', async () => {
+    const p = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const errs: string[] = [];
+    p.on('pageerror', (e) => errs.push(e.message));
+    await p.addInitScript({ content: `var __name = (f) => f;\n(${installFakeHeartwire.toString()})(${JSON.stringify(FAKE)});` });
+    await p.goto(server.url + 'ref-canvas.html');
+    await p.waitForFunction(() => document.body.dataset.ready === 'yes', undefined, { timeout: 10_000 });
+    const ink = () =>
+      p.evaluate(() =>
+        [...document.querySelectorAll('canvas')].slice(1).map((c) => {
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+          return n;
+        }),
+      );
+    // table, log, status bar: each has text drawn; no figure is DOM text.
+    const before = await ink();
+    expect(before).toHaveLength(3);
+    for (const n of before) expect(n).toBeGreaterThan(50);
+    expect(await p.locator('.peer-row').first().innerText()).toMatch(/^\s*$/);
+    const table = () => p.evaluate(() => document.querySelectorAll('canvas')[1].toDataURL());
+    const t0 = await table();
+    for (let i = 0; i < 10; i++) {
+      await p.evaluate(() => (window as unknown as BenchHooks).__benchPush());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await expect.poll(table, { timeout: 2_000 }).not.toBe(t0);
+    expect(errs).toEqual([]);
+    await p.close();
   });
 });

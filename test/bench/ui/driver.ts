@@ -47,9 +47,10 @@ export interface PhaseSpec {
   traceS?: number;
   /**
    * Load the reference page (reference-page.ts) instead of the app, laid out like the app
-   * of the phase before it (rows, log rows and chart size measured there).
+   * of the phase before it (rows, log rows and chart size measured there), with its live
+   * text as DOM text or drawn on canvases.
    */
-  reference?: boolean;
+  reference?: ReferenceConfig['text'];
 }
 
 /** What the app shows in its default layout: the reference page copies it. */
@@ -295,7 +296,7 @@ function p95(values: number[]): number {
 
 async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: FakeConfig, targetMs: number, log: (s: string) => void): Promise<PhaseResult> {
   const { context, page, cdp, chartLabel, following, geometry } = spec.reference
-    ? { ...(await openReference(browser, url, cfg)), chartLabel: `reference page, ${spec.charted} peers charted`, following: true, geometry: null }
+    ? { ...(await openReference(browser, url, cfg)), chartLabel: `reference page (${spec.reference} text), ${spec.charted} peers charted`, following: true, geometry: null }
     : await openApp(browser, url, spec, cfg);
   try {
     // Idle windows first: what the harness itself (evaluate + frames + getMetrics) and the
@@ -309,8 +310,11 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
       idle.push(delta(prev, cur));
       prev = cur;
     }
+    // What the first table row shows: its text, and the table's canvas where text is drawn
+    // (the reference page's canvas mode).
     const firstRow = page.locator('.peer-row').first();
-    const rowBefore = await firstRow.innerText();
+    const shownRow = async () => `${await firstRow.innerText()}|${await page.evaluate(() => (document.querySelector('.peer-row')?.parentElement?.querySelector(':scope > canvas') as HTMLCanvasElement | null)?.toDataURL() ?? '')}`;
+    const rowBefore = await shownRow();
 
     const windows: Window[] = [];
     const heap: HeapPoint[] = [];
@@ -356,7 +360,7 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
     heap.push(await heapPoint(cdp, (performance.now() - t0) / 1000));
     const wallS = (performance.now() - t0) / 1000;
     const info = await withTimeout(page.evaluate(() => (window as unknown as BenchHooks).__benchInfo()), STEP_TIMEOUT_MS, 'info');
-    const rowAfter = await firstRow.innerText();
+    const rowAfter = await shownRow();
 
     let profile: ProfileSummary | null = null;
     const missed = p95(windows.map((w) => w.taskMs)) > targetMs;
@@ -368,7 +372,7 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
       await tick(false, spec.profileS);
       const { profile: p } = await withTimeout(cdp.send('Profiler.stop'), 30_000, 'Profiler.stop');
       mkdirSync(spec.profileDir, { recursive: true });
-      const file = join(spec.profileDir, `ui-${spec.reference ? "reference" : spec.charted + "-charted"}.cpuprofile`);
+      const file = join(spec.profileDir, `ui-${spec.reference ? "reference-" + spec.reference : spec.charted + "-charted"}.cpuprofile`);
       writeFileSync(file, JSON.stringify(p));
       profile = await summarizeProfile(p as unknown as CpuProfile, file);
     }
@@ -384,7 +388,7 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
         buf = await withTimeout(browser.stopTracing(), 60_000, 'stopTracing');
       }
       mkdirSync(spec.profileDir, { recursive: true });
-      const file = join(spec.profileDir, `ui-${spec.reference ? "reference" : spec.charted + "-charted"}.trace.json`);
+      const file = join(spec.profileDir, `ui-${spec.reference ? "reference-" + spec.reference : spec.charted + "-charted"}.trace.json`);
       writeFileSync(file, buf);
       const parsed = JSON.parse(buf.toString('utf8')) as { traceEvents: TraceEvent[] };
       trace = { ...summarizeTrace(parsed.traceEvents), file, batches: traced };
@@ -437,10 +441,10 @@ export async function runUiBench(staticDir: string, specs: PhaseSpec[], log: (s:
         continue;
       }
       if (!geometry || !refDir || !refServer) throw new Error('ui bench: a reference phase needs an app phase before it (its layout is copied)');
-      const file = `reference-${spec.charted}.html`;
+      const file = `reference-${spec.reference}-${spec.charted}.html`;
       // The static handler serves nothing but its placeholder from a directory without an index.
       writeFileSync(join(refDir, 'index.html'), '<!doctype html><title>reference pages</title>');
-      const ref: ReferenceConfig = { ...geometry, charted: spec.charted, history: cfg.history, windowMs: 60_000, slots: SLOTS };
+      const ref: ReferenceConfig = { ...geometry, charted: spec.charted, history: cfg.history, windowMs: 60_000, slots: SLOTS, text: spec.reference };
       writeFileSync(join(refDir, file), referenceHtml(ref));
       phases.push(await runPhase(browser, refServer.url + file, spec, cfg, Infinity, log));
     }

@@ -31,6 +31,12 @@ export interface ReferenceConfig {
   history: number;
   windowMs: number;
   slots: { table: { ms: number; phase: number }; chart: { ms: number; phase: number }; log: { ms: number; phase: number } };
+  /**
+   * 'dom': every figure is a text node. 'canvas': the same boxes are laid out, but the
+   * table's, the log's and the status bar's text (and the strips) are drawn on a canvas over
+   * each region — what the screen costs when no live text is DOM text.
+   */
+  text: 'dom' | 'canvas';
 }
 
 export function installReferencePage(cfg: ReferenceConfig): void {
@@ -43,15 +49,86 @@ export function installReferencePage(cfg: ReferenceConfig): void {
     parent.appendChild(e);
     return e;
   };
-  /** a text node whose data is written only when it changes */
+  // A figure: a text node whose data is written only when it changes — or, with canvas text,
+  // an empty box whose text is drawn on its region's canvas (see paintRegion).
+  interface Drawn {
+    box: HTMLElement;
+    text: string;
+    dirty: boolean;
+    x: number;
+    y: number;
+    w: number;
+    h: number;
+    font: string;
+    color: string;
+    right: boolean;
+  }
+  const drawn = new Map<HTMLElement, Drawn[]>();
   const field = (parent: HTMLElement, css: string): ((s: string) => void) => {
     const span = el('span', css, parent);
+    if (cfg.text === 'canvas') {
+      span.textContent = '\u00a0'; // gives the box its line's height
+      let region = parent;
+      while (!drawn.has(region) && region.parentElement) region = region.parentElement;
+      const d: Drawn = { box: span, text: '', dirty: false, x: 0, y: 0, w: 0, h: 0, font: '', color: '', right: false };
+      drawn.get(region)?.push(d);
+      return (s: string) => {
+        if (s !== d.text) {
+          d.text = s;
+          d.dirty = true;
+        }
+      };
+    }
     const node = doc.createTextNode('');
     span.appendChild(node);
     let last = '';
     return (s: string) => {
       if (s !== last) node.data = last = s;
     };
+  };
+  const regionCanvas = new Map<HTMLElement, CanvasRenderingContext2D>();
+  /** canvas text: a region (table, log, status bar) gets a canvas over it */
+  const region = (e: HTMLElement) => {
+    if (cfg.text === 'canvas') drawn.set(e, []);
+    return e;
+  };
+  /** canvas text: boxes are measured once, after the first layout */
+  const measureRegions = () => {
+    for (const [r, list] of drawn) {
+      const rb = r.getBoundingClientRect();
+      const c = doc.createElement('canvas');
+      c.width = Math.ceil(rb.width);
+      c.height = Math.ceil(rb.height);
+      c.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none';
+      r.appendChild(c);
+      regionCanvas.set(r, c.getContext('2d')!);
+      for (const d of list) {
+        const b = d.box.getBoundingClientRect();
+        const cs = getComputedStyle(d.box);
+        d.x = b.left - rb.left + parseFloat(cs.paddingLeft);
+        d.y = b.top - rb.top;
+        d.w = b.width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+        d.h = b.height;
+        d.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        d.color = cs.color;
+        d.right = cs.textAlign === 'right';
+      }
+    }
+  };
+  const paintRegion = (r: HTMLElement) => {
+    const g2 = regionCanvas.get(r);
+    const list = drawn.get(r);
+    if (!g2 || !list) return;
+    g2.textBaseline = 'middle';
+    for (const d of list) {
+      if (!d.dirty) continue;
+      d.dirty = false;
+      g2.clearRect(d.x - 1, d.y, d.w + 2, d.h);
+      g2.font = d.font;
+      g2.fillStyle = d.color;
+      g2.textAlign = d.right ? 'right' : 'left';
+      g2.fillText(d.text, d.right ? d.x + d.w : d.x, d.y + d.h / 2, d.w);
+    }
   };
   const fmtMs = (v: number | null | undefined) => (v == null ? '–' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : String(Math.round(v)));
   const fmt1 = (v: number) => (v === 0 ? '0' : v < 10 ? v.toFixed(1) : String(Math.round(v)));
@@ -117,7 +194,7 @@ export function installReferencePage(cfg: ReferenceConfig): void {
   const g = canvas.getContext('2d')!;
 
   const tableTop = 48 + cfg.chartH + 50;
-  const table = el('div', `position:absolute;left:8px;top:${tableTop}px;width:${cfg.chartW}px;height:${cfg.rows * 26}px;background:#fff;font-variant-numeric:tabular-nums`, body);
+  const table = region(el('div', `position:absolute;left:8px;top:${tableTop}px;width:${cfg.chartW}px;height:${cfg.rows * 26}px;background:#fff;font-variant-numeric:tabular-nums`, body));
   table.setAttribute('role', 'table');
   const COLS = [58, 54, 54, 54, 54, 44, 50]; // last, p50, p99, jitter, loss, φ, reconn
   interface RowView {
@@ -146,18 +223,18 @@ export function installReferencePage(cfg: ReferenceConfig): void {
   }
 
   const logTop = tableTop + cfg.rows * 26 + 50;
-  const log = el('ol', `position:absolute;left:8px;top:${logTop}px;width:${cfg.chartW}px;height:${cfg.logRows * 20}px;margin:0;padding:0;list-style:none;background:#fff;font-size:12px`, body);
+  const log = region(el('ol', `position:absolute;left:8px;top:${logTop}px;width:${cfg.chartW}px;height:${cfg.logRows * 20}px;margin:0;padding:0;list-style:none;background:#fff;font-size:12px`, body));
   const logViews: ((s: string) => void)[][] = [];
   for (let r = 0; r < cfg.logRows; r++) {
     const li = el('li', 'height:20px;line-height:19px;border-bottom:1px solid #eef0f2;white-space:nowrap;overflow:hidden;padding:0 10px', log);
-    logViews.push([field(li, 'display:inline-block;width:98px;font-family:monospace;font-size:10.5px'), field(li, 'display:inline-block;width:136px;font-weight:600'), field(li, 'font-weight:600'), field(li, '')]);
+    logViews.push([field(li, 'display:inline-block;width:98px;font-family:monospace;font-size:10.5px'), field(li, 'display:inline-block;width:136px;font-weight:600'), field(li, 'display:inline-block;width:120px;font-weight:600'), field(li, `display:inline-block;width:${cfg.chartW - 400}px`)]);
   }
 
-  const bar = el('div', 'position:absolute;left:0;right:0;bottom:0;height:22px;line-height:22px;padding:0 10px;background:#fff;font-size:12px', body);
-  const sbUp = field(bar, 'margin-right:14px');
-  const sbDown = field(bar, 'margin-right:14px');
-  const sbBeats = field(bar, 'margin-right:14px');
-  const sbLag = field(bar, '');
+  const bar = region(el('div', 'position:absolute;left:0;right:0;bottom:0;height:22px;line-height:22px;padding:0 10px;background:#fff;font-size:12px', body));
+  const sbUp = field(bar, 'display:inline-block;width:70px');
+  const sbDown = field(bar, 'display:inline-block;width:80px');
+  const sbBeats = field(bar, 'display:inline-block;width:120px');
+  const sbLag = field(bar, 'display:inline-block;width:120px');
 
   // ---- passes
   const stripCss = (ring: Uint8Array, at: number): string => {
@@ -176,6 +253,20 @@ export function installReferencePage(cfg: ReferenceConfig): void {
     if (stops.length < 2) stops.push(stops[0] ?? '#e3e6ea 0% 100%');
     return `linear-gradient(to right, ${stops.join(', ')})`;
   };
+  const BEAT_COLORS = ['#e3e6ea', '#2e7d32', '#f9a825', '#c62828'];
+  /** canvas text: the strip as 60 bars in the row's strip box */
+  const paintStrip = (row: number, ring: Uint8Array, at: number) => {
+    const g2 = regionCanvas.get(table);
+    const box = stripBoxes[row];
+    if (!g2 || !box) return;
+    const w = box.w / 60;
+    for (let i = 0; i < 60; i++) {
+      const k = at - 60 + i;
+      g2.fillStyle = BEAT_COLORS[k < 0 ? 0 : ring[k % 60]];
+      g2.fillRect(box.x + i * w, box.y, w, box.h);
+    }
+  };
+  const stripBoxes: { x: number; y: number; w: number; h: number }[] = [];
   const tablePass = () => {
     for (let r = 0; r < rowViews.length; r++) {
       const v = rowViews[r];
@@ -184,8 +275,11 @@ export function installReferencePage(cfg: ReferenceConfig): void {
       const s = p.stats;
       v.name(p.name ?? p.id);
       v.state(p.closeReason && p.state !== 'connected' ? `${p.state} ${p.closeReason}` : p.state);
-      const css = stripCss(beats.get(p.id)!, beatAt.get(p.id)!);
-      if (css !== v.strip0) v.strip.style.background = v.strip0 = css;
+      if (cfg.text === 'canvas') paintStrip(r, beats.get(p.id)!, beatAt.get(p.id)!);
+      else {
+        const css = stripCss(beats.get(p.id)!, beatAt.get(p.id)!);
+        if (css !== v.strip0) v.strip.style.background = v.strip0 = css;
+      }
       v.nums[0](fmtMs(s.rttLastMs));
       v.nums[1](fmtMs(s.rttP50Ms));
       v.nums[2](fmtMs(s.rttP99Ms));
@@ -202,6 +296,8 @@ export function installReferencePage(cfg: ReferenceConfig): void {
     sbDown(`${peers.size - up} down`);
     sbBeats(`${health.heartbeatsPerSec.toFixed(1)} beats/s`);
     sbLag(`loop lag ${health.eventLoopLagMs.toFixed(1)} ms`);
+    paintRegion(table);
+    paintRegion(bar);
   };
   const logPass = () => {
     for (let r = 0; r < logViews.length; r++) {
@@ -213,6 +309,7 @@ export function installReferencePage(cfg: ReferenceConfig): void {
       v[2](e.type);
       v[3](e.type === 'closed' ? ` — ${e.reason}` : e.type === 'reconnecting' ? ` — attempt ${e.attempt} in ${e.delayMs} ms` : e.type === 'error' ? ` — ${e.message}` : '');
     }
+    paintRegion(log);
   };
   const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#ff7f0e'];
   const chartPass = () => {
@@ -289,6 +386,16 @@ export function installReferencePage(cfg: ReferenceConfig): void {
     }, slot.ms - ((((Date.now() - slot.phase) % slot.ms) + slot.ms) % slot.ms));
     arm();
   };
+
+  if (cfg.text === 'canvas') {
+    measureRegions();
+    const tb = table.getBoundingClientRect();
+    for (const v of rowViews) {
+      const b = v.strip.getBoundingClientRect();
+      stripBoxes.push({ x: b.left - tb.left, y: b.top - tb.top, w: b.width, h: b.height });
+      v.strip.style.background = 'none';
+    }
+  }
 
   void api.getSnapshot({}).then((snap) => {
     for (const p of snap.peers) addPeer(p);
