@@ -4,8 +4,10 @@
 // peers, 3 600 samples each already in history, then one UpdateBatch per 100 ms (every
 // peer changed, one RTT sample and one beat per peer, 3 log events, health).
 // Targets: main-thread time per batch (store + table + chart) p95 ≤ 8 ms; heap flat over
-// 5 minutes (--quick: 60 s, and the table says so). Measured twice: the default chart
-// selection (first 3 peers) for the full duration, then 10 charted peers for a shorter run.
+// 5 minutes (--quick: 60 s, and the table says so). Measured for the default chart
+// selection (first 3 peers) for the full duration; then the baselines, the reference page
+// with DOM text and with canvas text (reference-page.ts), laid out like that view; then 10
+// charted peers; each of the last three for a shorter run.
 import { existsSync } from 'node:fs';
 import type { BenchOptions } from '../lib/options';
 import type { Row, ScenarioResult, Table } from '../lib/report';

@@ -1,6 +1,7 @@
 // Drives the built renderer in Debian's Chromium: serves out/renderer on 127.0.0.1, injects
 // the fake window.heartwire, pushes one UpdateBatch per tick from Node and reads Chrome's
-// own main-thread accounting after each batch's frame.
+// own main-thread accounting after each batch's frame. The baselines (reference-page.ts)
+// are measured the same way, from a directory of their own.
 //
 // Why Performance.getMetrics deltas: TaskDuration is the renderer main thread's cumulative
 // busy time as Blink counts it (every task: script, microtasks, style, layout, paint
@@ -298,6 +299,8 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
   const { context, page, cdp, chartLabel, following, geometry } = spec.reference
     ? { ...(await openReference(browser, url, cfg)), chartLabel: `reference page (${spec.reference} text), ${spec.charted} peers charted`, following: true, geometry: null }
     : await openApp(browser, url, spec, cfg);
+  /** names this phase's profile and trace files */
+  const slug = spec.reference ? `reference-${spec.reference}` : `${spec.charted}-charted`;
   try {
     // Idle windows first: what the harness itself (evaluate + frames + getMetrics) and the
     // app's own timers cost with no batch at all.
@@ -372,7 +375,7 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
       await tick(false, spec.profileS);
       const { profile: p } = await withTimeout(cdp.send('Profiler.stop'), 30_000, 'Profiler.stop');
       mkdirSync(spec.profileDir, { recursive: true });
-      const file = join(spec.profileDir, `ui-${spec.reference ? "reference-" + spec.reference : spec.charted + "-charted"}.cpuprofile`);
+      const file = join(spec.profileDir, `ui-${slug}.cpuprofile`);
       writeFileSync(file, JSON.stringify(p));
       profile = await summarizeProfile(p as unknown as CpuProfile, file);
     }
@@ -388,7 +391,7 @@ async function runPhase(browser: Browser, url: string, spec: PhaseSpec, cfg: Fak
         buf = await withTimeout(browser.stopTracing(), 60_000, 'stopTracing');
       }
       mkdirSync(spec.profileDir, { recursive: true });
-      const file = join(spec.profileDir, `ui-${spec.reference ? "reference-" + spec.reference : spec.charted + "-charted"}.trace.json`);
+      const file = join(spec.profileDir, `ui-${slug}.trace.json`);
       writeFileSync(file, buf);
       const parsed = JSON.parse(buf.toString('utf8')) as { traceEvents: TraceEvent[] };
       trace = { ...summarizeTrace(parsed.traceEvents), file, batches: traced };
