@@ -42,10 +42,9 @@ export interface ReferenceConfig {
 export function installReferencePage(cfg: ReferenceConfig): void {
   const api = (window as unknown as { heartwire: HeartwireApi }).heartwire;
   const doc = document;
-  const el = (tag: string, css: string, parent: HTMLElement, text?: string): HTMLElement => {
+  const el = (tag: string, css: string, parent: HTMLElement): HTMLElement => {
     const e = doc.createElement(tag);
     e.style.cssText = css;
-    if (text !== undefined) e.textContent = text;
     parent.appendChild(e);
     return e;
   };
