@@ -4,7 +4,7 @@
 // after a top padding standing in for the rows above, so a refresh that prepends events
 // renders the ~20 rows around the view, not the whole log. The list shows new events twice
 // a second, in its own slot of the refresh grid (hooks/use-throttled SLOTS).
-import { memo, useCallback, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LogEvent } from '../../../shared/contract';
 import { useApp, useServices } from '../context';
 import { useRowWindow } from '../hooks/use-row-window';
@@ -12,6 +12,7 @@ import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
 import { exportFileName, sessionToCsv } from '../lib/csv';
 import { downloadText } from '../lib/download';
 import { describeEventDetail, fmtClock } from '../lib/format';
+import { canvasMeasure, fitEnd, fitMiddle, type Measure } from '../lib/fit-text';
 import { errorText } from '../lib/form-checks';
 import { peerNamesSelector, type PeerNames } from '../lib/peer-names';
 import { toCommandFailure } from '../transport/to-failure';
@@ -19,6 +20,11 @@ import type { AppState } from '../state/app-store';
 
 /** px; matches `.event` in app.css */
 export const EVENT_ROW_H = 20;
+/** px taken in a row by its padding, the time and peer columns and the gaps (app.css `.event`) */
+const ROW_PAD_X = 2 * 10;
+const TIME_COL = 92;
+const WHO_COL = 130;
+const GAP = 6;
 const OVERSCAN = 2;
 const selectEvents = (s: AppState) => s.events;
 
@@ -41,6 +47,7 @@ export function EventLog() {
     return events.filter((e) => eventText(e, names).toLowerCase().includes(q));
   }, [events, filter, names]);
   const { start, end } = useRowWindow(scrollRef, rows.length, EVENT_ROW_H, OVERSCAN);
+  const fit = useRowFit(scrollRef);
 
   // Stable callbacks: the memoized head re-renders only when what it shows changes.
   const liveRef = useRef(live);
@@ -67,7 +74,7 @@ export function EventLog() {
   const shown: React.ReactNode[] = [];
   for (let i = start; i < end; i++) {
     const e = rows[i];
-    shown.push(<EventRow key={i - start} event={e} index={i} count={rows.length} peerName={e.peer ? (names.get(e.peer) ?? e.peer) : undefined} />);
+    shown.push(<EventRow key={i - start} event={e} index={i} count={rows.length} peerName={e.peer ? (names.get(e.peer) ?? e.peer) : undefined} fit={fit} />);
   }
 
   return (
@@ -133,28 +140,66 @@ function eventText(e: LogEvent, names: PeerNames): string {
   return `${who} ${e.peer ?? ''} ${e.type} ${describeEventDetail(e)}`;
 }
 
+/** Cuts a row's peer name and detail to their columns (see lib/fit-text): the row is their only clip. */
+interface RowFit {
+  who(name: string): string;
+  detail(type: string, detail: string): string;
+}
+
+const NO_FIT: RowFit = { who: (n) => n, detail: (_t, d) => d };
+
+/** The log's width (it sets the detail column's) and the fonts of the cut columns. */
+function useRowFit(scrollRef: React.RefObject<HTMLDivElement | null>): RowFit {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    setWidth(el.clientWidth);
+    return () => ro.disconnect();
+  }, [scrollRef]);
+  return useMemo(() => {
+    if (width <= 0) return NO_FIT;
+    // The row's font (app.css `.event`): the UI font at the small size; peer and type bold.
+    const root = getComputedStyle(document.documentElement);
+    const family = root.getPropertyValue('--font-ui').trim() || 'sans-serif';
+    const size = root.getPropertyValue('--fs-small').trim() || '11px';
+    const bold: Measure = canvasMeasure(`600 ${size} ${family}`);
+    const plain: Measure = canvasMeasure(`400 ${size} ${family}`);
+    const whatPx = width - ROW_PAD_X - TIME_COL - WHO_COL - 2 * GAP;
+    return {
+      who: (name) => fitMiddle(name, WHO_COL, bold),
+      detail: (type, detail) => fitEnd(detail, whatPx - bold(type) - plain(' — '), plain),
+    };
+  }, [width]);
+}
+
 interface EventRowProps {
   event: LogEvent;
   /** position in the (filtered) list */
   index: number;
   count: number;
   peerName?: string;
+  fit: RowFit;
 }
 
-const EventRow = memo(function EventRow({ event: e, index, count, peerName }: EventRowProps) {
+const EventRow = memo(function EventRow({ event: e, index, count, peerName, fit }: EventRowProps) {
   const detail = describeEventDetail(e);
+  const who = peerName ?? e.server ?? '';
+  const shownWho = fit.who(who);
   return (
     <li className={`event ev-${e.type}`} aria-posinset={index + 1} aria-setsize={count}>
       <time className="mono muted" dateTime={new Date(e.t).toISOString()}>
         {fmtClock(e.t)}
       </time>
-      <span className="ev-who" title={e.peer ?? e.server}>
-        {peerName ?? e.server ?? ''}
+      <span className="ev-who" title={shownWho === who ? (e.peer ?? e.server) : `${who} (${e.peer ?? e.server})`}>
+        {shownWho}
       </span>
       {/* One line per event (fixed row height): a long detail is cut, its whole text in the tooltip. */}
       <span className="ev-what" title={detail ? `${e.type} — ${detail}` : undefined}>
         <span className="ev-type">{e.type}</span>
-        {detail && <span className="ev-detail"> — {detail}</span>}
+        {detail && <span className="ev-detail"> — {fit.detail(e.type, detail)}</span>}
       </span>
     </li>
   );
