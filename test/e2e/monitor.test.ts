@@ -142,6 +142,22 @@ describe('heartwire web in Chromium (demo)', () => {
     for (const f of ['main-light.png', 'main-dark.png']) expect(statSync(artifactPath(f)).size).toBeGreaterThan(20_000);
   });
 
+  it('stacks the columns in a narrow window, the controls below the log, none drawn over another', async () => {
+    await openMonitor();
+    await e2e.page.setViewportSize({ width: 760, height: 800 });
+    try {
+      const box = async (sel: string) => (await e2e.page.locator(sel).boundingBox())!;
+      await poll(async () => (await box('.col-right')).y >= (await box('.log-panel')).y + (await box('.log-panel')).height).toBe(true);
+      const [chart, peers, log] = [await box('.chart-panel'), await box('.peers-panel'), await box('.log-panel')];
+      expect(peers.y).toBeGreaterThanOrEqual(chart.y + chart.height);
+      expect(log.y).toBeGreaterThanOrEqual(peers.y + peers.height);
+      // The table keeps its rows in view (not squeezed to nothing).
+      expect(peers.height).toBeGreaterThan(200);
+    } finally {
+      await e2e.page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
   it('Kill → RST closes steady (killed-rst) and its inbound twin (peer-reset), then steady reconnects', async () => {
     await openMonitor();
     await activate(e2e.page, 'steady');
