@@ -171,7 +171,8 @@ function initScript(cfg: FakeConfig): string {
   return `var __name = (f) => f;\n(${installFakeHeartwire.toString()})(${JSON.stringify(cfg)});`;
 }
 
-async function openApp(browser: Browser, url: string, spec: PhaseSpec, cfg: FakeConfig): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; chartLabel: string; following: boolean; geometry: AppGeometry }> {
+/** A fresh 1440×900 page with the fake API, loaded from `url`; page errors are collected. */
+async function loadPage(browser: Browser, url: string, cfg: FakeConfig): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
@@ -179,6 +180,11 @@ async function openApp(browser: Browser, url: string, spec: PhaseSpec, cfg: Fake
   page.on('pageerror', (e) => errors.push(e.message));
   await page.addInitScript({ content: initScript(cfg) });
   await page.goto(url, { timeout: LOAD_TIMEOUT_MS });
+  return { context, page, errors };
+}
+
+async function openApp(browser: Browser, url: string, spec: PhaseSpec, cfg: FakeConfig): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; chartLabel: string; following: boolean; geometry: AppGeometry }> {
+  const { context, page, errors } = await loadPage(browser, url, cfg);
   // The snapshot (100 × 3 600 samples) is applied: the table counts every peer and shows its
   // rows (windowed: only those in view are in the DOM).
   await page.waitForFunction(
@@ -217,13 +223,7 @@ async function openApp(browser: Browser, url: string, spec: PhaseSpec, cfg: Fake
 
 /** The reference page, laid out like the app (see reference-page.ts). */
 async function openReference(browser: Browser, url: string, cfg: FakeConfig): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.addInitScript({ content: initScript(cfg) });
-  await page.goto(url, { timeout: LOAD_TIMEOUT_MS });
+  const { context, page, errors } = await loadPage(browser, url, cfg);
   await page.waitForFunction(() => document.body.dataset.ready === 'yes', undefined, { timeout: LOAD_TIMEOUT_MS });
   if (errors.length) throw new Error(`reference page error: ${errors[0]}`);
   const cdp = await context.newCDPSession(page);
