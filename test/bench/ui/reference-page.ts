@@ -14,7 +14,8 @@
 // (up, down, beats/s, loop lag) with the table.
 //
 // installReferencePage runs in the page (serialised with toString): it must not close over
-// anything outside itself.
+// anything outside itself, so its formatters are small local copies of the renderer's
+// (lib/format, the beat strip's gradient) rather than imports.
 import type { HeartwireApi, LogEvent, PeerInfo, UpdateBatch } from '../../../shared/contract';
 
 export interface ReferenceConfig {
@@ -236,8 +237,9 @@ export function installReferencePage(cfg: ReferenceConfig): void {
   const sbLag = field(bar, 'display:inline-block;width:120px');
 
   // ---- passes
+  /** beat codes: 0 none yet, 1 answered, 2 late, 3 missed */
+  const BEAT_COLORS = ['#e3e6ea', '#2e7d32', '#f9a825', '#c62828'];
   const stripCss = (ring: Uint8Array, at: number): string => {
-    const colors = ['#e3e6ea', '#2e7d32', '#f9a825', '#c62828'];
     const stops: string[] = [];
     const n = Math.min(60, at);
     let from = 60 - n;
@@ -245,14 +247,13 @@ export function installReferencePage(cfg: ReferenceConfig): void {
     for (let i = 60 - n; i <= 60; i++) {
       const c = i === 60 ? -2 : ring[(at - 60 + i) % 60];
       if (c === code) continue;
-      if (code !== -1) stops.push(`${colors[code]} ${((from * 100) / 60).toFixed(3)}% ${((i * 100) / 60).toFixed(3)}%`);
+      if (code !== -1) stops.push(`${BEAT_COLORS[code]} ${((from * 100) / 60).toFixed(3)}% ${((i * 100) / 60).toFixed(3)}%`);
       code = c;
       from = i;
     }
     if (stops.length < 2) stops.push(stops[0] ?? '#e3e6ea 0% 100%');
     return `linear-gradient(to right, ${stops.join(', ')})`;
   };
-  const BEAT_COLORS = ['#e3e6ea', '#2e7d32', '#f9a825', '#c62828'];
   /** canvas text: the strip as 60 bars in the row's strip box */
   const paintStrip = (row: number, ring: Uint8Array, at: number) => {
     const g2 = regionCanvas.get(table);
