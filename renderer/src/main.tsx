@@ -5,7 +5,6 @@ import './styles/theme.css';
 import './styles/app.css';
 import { App } from './app';
 import { ServicesContext, type Services } from './context';
-import { beatPainter } from './components/beat-strip';
 import { createAppStore } from './state/app-store';
 import { connectStore } from './state/connect-store';
 import { SeriesStore } from './state/series-store';
@@ -15,7 +14,6 @@ const transport = pickTransport();
 const series = new SeriesStore();
 const store = createAppStore(series, transport.kind);
 connectStore(transport, store);
-beatPainter.attach(store, series);
 transport.start();
 
 const services: Services = { transport, store, series };

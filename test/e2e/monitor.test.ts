@@ -3,6 +3,7 @@
 // Throttle and Freeze, each seen in the table and the event log (issue 4, criteria 1–5, 8).
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { artifactPath } from './helpers/browser';
 import { useE2eSession } from './helpers/session';
 import {
@@ -45,6 +46,28 @@ async function rttColumns(): Promise<Record<string, { last: number; p50: number 
   return out;
 }
 
+/** Pixels the table's figure canvas has drawn over one cell (by its column header) of `row`. */
+async function inkUnder(row: Locator, column: string): Promise<number> {
+  const headers = await e2e.page.getByRole('table', { name: 'Peers' }).getByRole('columnheader').allInnerTexts();
+  const cell = row.getByRole('cell').nth(headers.findIndex((h) => h.trim() === column));
+  return cell.evaluate((el) => {
+    const canvas = el.closest('[role=rowgroup]')?.querySelector('canvas');
+    if (!canvas) return -1;
+    const c = canvas.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    const sx = canvas.width / c.width;
+    const x0 = Math.max(0, Math.floor((r.left - c.left) * sx));
+    const x1 = Math.min(canvas.width, Math.ceil((r.right - c.left) * sx));
+    const y0 = Math.max(0, Math.floor((r.top - c.top) * sx));
+    const y1 = Math.min(canvas.height, Math.ceil((r.bottom - c.top) * sx));
+    if (x1 <= x0 || y1 <= y0) return 0;
+    const px = canvas.getContext('2d')!.getImageData(x0, y0, x1 - x0, y1 - y0).data;
+    let n = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+    return n;
+  });
+}
+
 /** How many RTT samples the host recorded for the named peer since `sinceMs` (REST). */
 async function samplesSince(name: string, sinceMs: number): Promise<number> {
   const state = (await (await e2e.host.api('/api/state')).json()) as { peers: { id: string; name: string }[] };
@@ -74,6 +97,13 @@ describe('heartwire web in Chromium (demo)', () => {
       if (DEMO_PEERS.every((n) => !(now[n].p50 > 0) || now[n].p50 === first[n].p50)) still.push('every p50');
       return still;
     }, 8_000).toEqual([]);
+
+    // The figures are drawn on the table's canvas (the cells carry them as their names):
+    // the canvas has ink where steady's Last, p50 and In/out cells are.
+    const inked = (column: string) => inkUnder(peerRow(e2e.page, 'steady'), column);
+    expect(await inked('Last')).toBeGreaterThan(20);
+    expect(await inked('p50')).toBeGreaterThan(20);
+    expect(await inked('In/out')).toBeGreaterThan(20);
   });
 
   it('ticks the active peer’s uptime in whole seconds', async () => {

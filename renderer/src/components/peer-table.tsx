@@ -11,13 +11,14 @@ import { memo, useCallback, useMemo, useRef, useLayoutEffect } from 'react';
 import type { CloseReason, PeerInfo, PeerState } from '../../../shared/contract';
 import { useApp, useServices, useUi } from '../context';
 import { colorVar } from '../lib/colors';
-import { describeFaults, fmtBytes, fmtMs, fmtPct, fmtPhi } from '../lib/format';
+import { describeFaults } from '../lib/format';
 import { cachedCloseTimes, lastCloseOf, lastCloseTitle } from '../lib/last-close';
 import { filterPeers } from '../lib/peer-filter';
 import { scrollToReveal } from '../lib/row-window';
 import { uiStore, type StateFilter } from '../state/ui-store';
 import type { AppState } from '../state/app-store';
-import { BeatStrip } from './beat-strip';
+import { FigureCanvas } from './figure-canvas';
+import { FIGURE_COLUMNS } from '../lib/peer-figures';
 import { useRowWindow } from '../hooks/use-row-window';
 import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
 
@@ -59,6 +60,9 @@ export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputE
   const scrollRef = useRef<HTMLDivElement>(null);
   const headRef = useRef<HTMLDivElement>(null);
   const { start, end } = useRowWindow(scrollRef, rows.length, ROW_H, OVERSCAN, HEAD_H);
+  const shown = rows.slice(start, end);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const headRowRef = useRef<HTMLDivElement>(null);
 
   // Keep the active row visible when it changes by keyboard (it may not be rendered yet).
   const activeIndex = rows.findIndex((p) => p.id === active);
@@ -80,7 +84,7 @@ export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputE
         <div className="table-scroll" ref={scrollRef}>
           <div role="table" aria-labelledby="peers-title" className="peer-table" aria-rowcount={rows.length + 1}>
             <div role="rowgroup" className="pt-head" ref={headRef}>
-              <div role="row" className="pt-row" aria-rowindex={1}>
+              <div role="row" className="pt-row" aria-rowindex={1} ref={headRowRef}>
                 <div role="columnheader" className="pt-cell c-chart" title="Show in chart">
                   <span className="sr-only">Chart</span>
                 </div>
@@ -88,22 +92,20 @@ export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputE
                 <div role="columnheader" className="pt-cell c-dir" title="inbound (accepted by our server) or outbound (we connected)">Dir</div>
                 <div role="columnheader" className="pt-cell c-remote">Remote</div>
                 <div role="columnheader" className="pt-cell c-state">State</div>
-                <div role="columnheader" className="pt-cell c-beats" title="last 60 heartbeats: answered (green), late (amber), missed (red)">Beats</div>
-                <div role="columnheader" className="pt-cell c-rtt num" title="last RTT (ms)">Last</div>
-                <div role="columnheader" className="pt-cell c-rtt num" title="median RTT (ms)">p50</div>
-                <div role="columnheader" className="pt-cell c-rtt num" title="99th percentile RTT (ms)">p99</div>
-                <div role="columnheader" className="pt-cell c-rtt num" title="RTT jitter (ms)">Jitter</div>
-                <div role="columnheader" className="pt-cell c-loss num" title="pings without a pong (%)">Loss %</div>
-                <div role="columnheader" className="pt-cell c-phi num" title="phi-accrual suspicion">φ</div>
-                <div role="columnheader" className="pt-cell c-reconn num" title="reconnects">Reconn</div>
-                <div role="columnheader" className="pt-cell c-bytes num" title="bytes received (↓) and sent (↑) on the socket">In/out</div>
+                <div role="columnheader" className="pt-cell c-beats" data-col="beats" title="last 60 heartbeats: answered (green), late (amber), missed (red)">Beats</div>
+                {FIGURE_COLUMNS.map((c) => (
+                  <div key={c.key} role="columnheader" className={`pt-cell ${c.cls} num`} data-fig={c.key} title={c.title}>
+                    {c.label}
+                  </div>
+                ))}
+                <div role="columnheader" className="pt-cell c-bytes num" data-col="bytes" title="bytes received (↓) and sent (↑) on the socket">In/out</div>
                 <div role="columnheader" className="pt-cell c-faults">Faults</div>
               </div>
             </div>
             {/* Rows are placed absolutely at index × ROW_H in a body of the full height: no
                 spacers, and a row that changes lays out only itself (app.css, .pt-row). */}
-            <div role="rowgroup" className="pt-body" style={{ height: rows.length * ROW_H }}>
-              {rows.slice(start, end).map((p, i) => (
+            <div role="rowgroup" className="pt-body" style={{ height: rows.length * ROW_H }} ref={bodyRef}>
+              {shown.map((p, i) => (
                 <PeerRow
                   key={p.id}
                   peer={p}
@@ -114,6 +116,7 @@ export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputE
                   onActivate={onActivate}
                 />
               ))}
+              <FigureCanvas peers={shown} start={start} rowH={ROW_H} bodyRef={bodyRef} headRowRef={headRowRef} />
             </div>
           </div>
           {rows.length === 0 && (
@@ -188,14 +191,16 @@ interface RowProps {
   onActivate(id: string): void;
 }
 
+/**
+ * A row re-renders when what it shows as DOM changes: its identity, state, faults, place.
+ * Its stats are drawn by FigureCanvas and do not re-render it.
+ */
 const PeerRow = memo(function PeerRow({ peer: p, index, charted, active, onToggle, onActivate }: RowProps) {
-  const s = p.stats;
   const faults = describeFaults(p.faults);
-  // The cells that do not move with every stats update are memoized on their own (primitive
-  // props), so a refresh rewrites only the numbers.
   return (
     <div
       role="row"
+      data-peer={p.id}
       className={`pt-row peer-row state-${p.state}${active ? ' active' : ''}`}
       style={{ top: index * ROW_H }}
       aria-current={active ? 'true' : undefined}
@@ -216,30 +221,40 @@ const PeerRow = memo(function PeerRow({ peer: p, index, charted, active, onToggl
         onActivate={onActivate}
       />
       <StateCell id={p.id} state={p.state} closeReason={p.closeReason} />
-      <div role="cell" className="pt-cell c-beats">
-        <BeatStrip peerId={p.id} />
-      </div>
-      <div role="cell" className="pt-cell c-rtt num">{fmtMs(s.rttLastMs)}</div>
-      <div role="cell" className="pt-cell c-rtt num">{fmtMs(s.rttP50Ms)}</div>
-      <div role="cell" className="pt-cell c-rtt num">{fmtMs(s.rttP99Ms)}</div>
-      <div role="cell" className="pt-cell c-rtt num">{fmtMs(s.jitterMs)}</div>
-      <div role="cell" className={`pt-cell c-loss num${s.lossPct > 0 ? ' warn' : ''}`}>{fmtPct(s.lossPct)}</div>
-      <div role="cell" className={`pt-cell c-phi num${s.phi >= 8 ? ' bad' : s.phi >= 3 ? ' warn' : ''}`}>{fmtPhi(s.phi)}</div>
-      <div role="cell" className="pt-cell c-reconn num">{s.reconnects}</div>
-      <div role="cell" className="pt-cell c-bytes num" title={`in ${s.bytesIn} B, out ${s.bytesOut} B`}>
-        <span className="b-in">
-          <span aria-hidden="true">↓</span> {fmtBytes(s.bytesIn)}
-        </span>
-        <span className="b-out">
-          <span aria-hidden="true">↑</span> {fmtBytes(s.bytesOut)}
-        </span>
-      </div>
+      {/* Drawn by FigureCanvas, which also gives each of these cells its text as its name. */}
+      <div role="cell" className="pt-cell c-beats" data-col="beats" />
+      {FIGURE_COLUMNS.map((c) => (
+        <div key={c.key} role="cell" className={`pt-cell ${c.cls} num`} data-fig={c.key} />
+      ))}
+      <div role="cell" className="pt-cell c-bytes num" data-col="bytes" />
       <div role="cell" className="pt-cell c-faults" title={faults}>
         {faults ? <span className="fault-pill">{faults}</span> : <span className="muted">–</span>}
       </div>
     </div>
   );
-});
+}, sameRow);
+
+function sameRow(a: RowProps, b: RowProps): boolean {
+  return (
+    a.index === b.index &&
+    a.charted === b.charted &&
+    a.active === b.active &&
+    a.onToggle === b.onToggle &&
+    a.onActivate === b.onActivate &&
+    sameShownPeer(a.peer, b.peer)
+  );
+}
+
+/** Every field of the peer but its stats (the store replaces the object when any changes). */
+function sameShownPeer(a: PeerInfo, b: PeerInfo): boolean {
+  if (a === b) return true;
+  for (const k of Object.keys(b) as (keyof PeerInfo)[]) {
+    if (k === 'stats' || a[k] === b[k]) continue;
+    if (k === 'faults' && describeFaults(a.faults) === describeFaults(b.faults)) continue;
+    return false;
+  }
+  return Object.keys(a).length === Object.keys(b).length;
+}
 
 const ChartCell = memo(function ChartCell({ id, name, charted, onToggle }: { id: string; name: string; charted: boolean; onToggle(id: string): void }) {
   return (

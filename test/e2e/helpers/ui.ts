@@ -12,7 +12,10 @@ export async function cellText(page: Page, name: string, column: string): Promis
   const headers = await page.getByRole('table', { name: 'Peers' }).getByRole('columnheader').allInnerTexts();
   const i = headers.findIndex((h) => h.trim() === column);
   if (i < 0) throw new Error(`no column "${column}" in ${JSON.stringify(headers)}`);
-  return (await peerRow(page, name).getByRole('cell').nth(i).innerText({ timeout: 2_000 })).trim();
+  const cell = peerRow(page, name).getByRole('cell').nth(i);
+  // Live columns are drawn on a canvas; their cells carry the drawn text as their name.
+  const label = await cell.getAttribute('aria-label', { timeout: 2_000 });
+  return (label ?? (await cell.innerText({ timeout: 2_000 }))).trim();
 }
 
 /** A number column ("Last", "p50", "Reconn"…); NaN while it shows "–". */

@@ -1,0 +1,280 @@
+// The peer table's live columns (beat strip, RTT figures, loss, φ, reconnects, bytes) drawn
+// on one canvas over the rows in view, instead of as DOM text. Why: these change for every
+// row twice a second, and in software Chromium each changed text node costs its cell's
+// layout, paint and raster — the table's refresh was the UI's most expensive frame (bench
+// `ui`: DOM-text table windows p95 ≈ 2× the canvas-text reference page's). A figure that
+// changes twice a second cannot usefully be selected anyway; the row's name, remote, state
+// and faults stay DOM text, and every drawn cell keeps its text as its accessible name
+// (aria-label, set here in the same pass), so screen readers and tests read what is drawn.
+//
+// The canvas covers exactly the rendered window of rows (the table is windowed), scrolls
+// with them, and is redrawn on each table refresh (the table's slot), when the window
+// moves, on resize and on a theme change. It takes no pointer events: hover, click and
+// tooltips are the DOM cells' underneath.
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { PeerInfo } from '../../../shared/contract';
+import { useServices } from '../context';
+import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
+import { useColorScheme } from '../hooks/use-color-scheme';
+import { fitEnd } from '../lib/fit-text';
+import { bytesFigure, peerFigures, stripRuns, stripSummary, type Figure, type Tone } from '../lib/peer-figures';
+import type { AppState } from '../state/app-store';
+import type { SeriesStore } from '../state/series-store';
+
+export const STRIP_BEATS = 60;
+/** px: a cell's side padding (app.css `.pt-cell`) */
+const PAD_X = 4;
+/** px: the strip's band in its cell (app.css `.beat-strip`: 12 px tall, 6 px down, at most 120 wide) */
+const STRIP = { top: 6, height: 12, maxWidth: 120, base: 0.3 } as const;
+
+interface Box {
+  x: number;
+  w: number;
+}
+
+/** Where the drawn columns are, in px from the canvas's left edge (the strip column's). */
+export interface FigureGeometry {
+  left: number;
+  width: number;
+  beats: Box;
+  figs: Box[];
+  bytes: Box;
+}
+
+interface Palette {
+  text: string;
+  muted: string;
+  warn: string;
+  bad: string;
+  empty: string;
+  beats: string[];
+  font: string;
+  bold: string;
+  small: string;
+}
+
+function readPalette(): Palette {
+  const cs = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  const mono = v('--font-mono', 'monospace');
+  const fs = v('--fs', '12px');
+  return {
+    text: v('--text', '#1d2127'),
+    muted: v('--text-muted', '#69707a'),
+    warn: v('--warn', '#c27c0e'),
+    bad: v('--bad', '#dc2626'),
+    empty: v('--beat-empty', '#d9dde3'),
+    beats: ['transparent', v('--beat-answered', '#22a04b'), v('--beat-late', '#e0a21b'), v('--beat-missed', '#e03131')],
+    font: `400 ${fs} ${mono}`,
+    bold: `600 ${fs} ${mono}`,
+    // app.css `.pt-body .c-bytes`
+    small: `400 10.5px ${mono}`,
+  };
+}
+
+/** The drawn columns' boxes, read from the header row's cells (same widths as the rows'). */
+export function measureGeometry(headRow: HTMLElement): FigureGeometry | null {
+  const row = headRow.getBoundingClientRect();
+  const box = (el: Element | null): Box | null => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return { x: r.left - row.left, w: r.width };
+  };
+  const beats = box(headRow.querySelector('[data-col="beats"]'));
+  const bytes = box(headRow.querySelector('[data-col="bytes"]'));
+  const figs = [...headRow.querySelectorAll('[data-fig]')].map(box);
+  if (!beats || !bytes || figs.some((f) => !f) || beats.w <= 0) return null;
+  const left = beats.x;
+  const rel = (b: Box): Box => ({ x: b.x - left, w: b.w });
+  return { left, width: bytes.x + bytes.w - left, beats: rel(beats), figs: (figs as Box[]).map(rel), bytes: rel(bytes) };
+}
+
+interface Props {
+  /** the rows in the DOM, in order; the first is at row index `start` */
+  peers: PeerInfo[];
+  start: number;
+  rowH: number;
+  bodyRef: React.RefObject<HTMLElement | null>;
+  headRowRef: React.RefObject<HTMLElement | null>;
+}
+
+const selectSeriesVersion = (s: AppState) => s.seriesVersion;
+
+export function FigureCanvas({ peers, start, rowH, bodyRef, headRowRef }: Props) {
+  const { store, series } = useServices();
+  // New beats redraw the strips in the table's slot even when no figure changed.
+  useThrottledStore(store, selectSeriesVersion, SLOTS.table);
+  const scheme = useColorScheme();
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [geometry, setGeometry] = useState<FigureGeometry | null>(null);
+
+  useEffect(() => {
+    const head = headRowRef.current;
+    if (!head) return;
+    const read = () =>
+      setGeometry((g) => {
+        const next = measureGeometry(head);
+        return g && next && JSON.stringify(g) === JSON.stringify(next) ? g : next;
+      });
+    read();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(read);
+    ro.observe(head);
+    return () => ro.disconnect();
+  }, [headRowRef]);
+
+  const palette = usePalette(scheme);
+  useLayoutEffect(() => {
+    const canvas = canvasRef.current;
+    const body = bodyRef.current;
+    if (!canvas || !body || !geometry) return;
+    const views = peers.map((peer) => rowView(peer, series));
+    draw(canvas, geometry, palette, views, rowH);
+    labelCells(body, peers, views);
+  });
+
+  return (
+    <canvas
+      ref={canvasRef}
+      className="fig-canvas"
+      aria-hidden="true"
+      style={geometry ? { left: geometry.left, top: start * rowH, width: geometry.width, height: peers.length * rowH } : { display: 'none' }}
+    />
+  );
+}
+
+function usePalette(scheme: string): Palette {
+  const ref = useRef<{ scheme: string; palette: Palette } | null>(null);
+  if (!ref.current || ref.current.scheme !== scheme) ref.current = { scheme, palette: readPalette() };
+  return ref.current.palette;
+}
+
+/** What one row shows in the drawn columns. */
+interface RowView {
+  figs: Figure[];
+  bytes: ReturnType<typeof bytesFigure>;
+  beats: Uint8Array;
+  beatSummary: string;
+}
+
+function rowView(peer: PeerInfo, series: SeriesStore): RowView {
+  const beats = series.beatRing(peer.id)?.last(STRIP_BEATS) ?? new Uint8Array(0);
+  return { figs: peerFigures(peer.stats), bytes: bytesFigure(peer.stats), beats, beatSummary: stripSummary(beats) };
+}
+
+function toneColor(p: Palette, tone: Tone): string {
+  return tone === 'bad' ? p.bad : tone === 'warn' ? p.warn : p.text;
+}
+
+function draw(canvas: HTMLCanvasElement, g: FigureGeometry, p: Palette, rows: RowView[], rowH: number): void {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.ceil(g.width * dpr);
+  const h = Math.ceil(rows.length * rowH * dpr);
+  // Resizing a canvas clears and reallocates it: only when its size changed.
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, g.width, rows.length * rowH);
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'right';
+  // The row's text sits in the 25 px above its 1 px bottom border.
+  const mid = (rowH - 1) / 2;
+  const widths = new Widths(ctx);
+  rows.forEach((row, i) => {
+    const y = i * rowH;
+    drawStrip(ctx, g.beats, y, p, row.beats);
+    row.figs.forEach((f, k) => {
+      widths.use(f.tone === 'bad' ? p.bold : p.font);
+      ctx.fillStyle = toneColor(p, f.tone);
+      drawRight(ctx, widths, f.text, g.figs[k], y + mid);
+    });
+    // app.css `.pt-body .c-bytes` before it was drawn: two 11 px lines, 1 px from the top.
+    widths.use(p.small);
+    drawArrowed(ctx, widths, '↓', row.bytes.down, g.bytes, y + 1 + 5.5, p);
+    drawArrowed(ctx, widths, '↑', row.bytes.up, g.bytes, y + 12 + 5.5, p);
+  });
+}
+
+/**
+ * Widths in the drawn font. The figures are short and the font monospaced: a text of n
+ * characters is n × the width of "0" unless it has a character off that grid, which only
+ * measureText tells (and it costs as much as drawing the text, per call).
+ */
+class Widths {
+  private font = '';
+  private digit = 0;
+  constructor(private readonly ctx: CanvasRenderingContext2D) {}
+  /** Sets the context's font (only when it changes: parsing a font string is not free). */
+  use(font: string): void {
+    if (font === this.font) return;
+    this.ctx.font = font;
+    this.font = font;
+    this.digit = this.ctx.measureText('0').width;
+  }
+  of(text: string): number {
+    return ONE_CELL.test(text) ? text.length * this.digit : this.ctx.measureText(text).width;
+  }
+}
+
+/** Characters a monospaced font draws one digit wide. */
+const ONE_CELL = /^[\d.,%\- –a-zA-Z]*$/;
+
+/** Right-aligned in the cell's content box, cut with "…" when wider (as the DOM cell did). */
+function drawRight(ctx: CanvasRenderingContext2D, widths: Widths, text: string, box: Box, y: number): void {
+  const shown = fitEnd(text, box.w - 2 * PAD_X, (s) => widths.of(s));
+  ctx.fillText(shown, box.x + box.w - PAD_X, y);
+}
+
+/** "↓ 1.2 kB": the arrow muted, the figure in the text colour. */
+function drawArrowed(ctx: CanvasRenderingContext2D, widths: Widths, arrow: string, text: string, box: Box, y: number, p: Palette): void {
+  const arrowW = widths.of(`${arrow} `);
+  const shown = fitEnd(text, box.w - 2 * PAD_X - arrowW, (s) => widths.of(s));
+  const right = box.x + box.w - PAD_X;
+  ctx.fillStyle = p.text;
+  ctx.fillText(shown, right, y);
+  ctx.fillStyle = p.muted;
+  ctx.fillText(`${arrow} `, right - widths.of(shown), y);
+}
+
+function drawStrip(ctx: CanvasRenderingContext2D, box: Box, rowY: number, p: Palette, cells: Uint8Array): void {
+  const x = box.x + PAD_X;
+  const w = Math.min(STRIP.maxWidth, box.w - 2 * PAD_X);
+  const y = rowY + STRIP.top;
+  const baseH = STRIP.height * STRIP.base;
+  ctx.fillStyle = p.empty;
+  ctx.fillRect(x, y + (STRIP.height - baseH) / 2, w, baseH);
+  const slot = w / STRIP_BEATS;
+  for (const run of stripRuns(cells, STRIP_BEATS)) {
+    ctx.fillStyle = p.beats[run.code];
+    ctx.fillRect(x + run.from * slot, y, (run.to - run.from) * slot, STRIP.height);
+  }
+}
+
+/**
+ * Each drawn cell's text as its accessible name (and the strip's and bytes' tooltips):
+ * attributes only, which cost no layout or paint.
+ */
+function labelCells(body: HTMLElement, peers: PeerInfo[], views: RowView[]): void {
+  const byId = new Map(peers.map((p, i) => [p.id, views[i]]));
+  for (const row of body.children) {
+    const view = byId.get((row as HTMLElement).dataset.peer ?? '');
+    if (!view) continue;
+    row.querySelectorAll<HTMLElement>('[data-fig]').forEach((cell, k) => setAttr(cell, 'aria-label', view.figs[k]?.text ?? ''));
+    const bytes = row.querySelector<HTMLElement>('[data-col="bytes"]');
+    if (bytes) {
+      setAttr(bytes, 'aria-label', view.bytes.label);
+      setAttr(bytes, 'title', view.bytes.title);
+    }
+    const strip = row.querySelector<HTMLElement>('[data-col="beats"]');
+    if (strip) {
+      setAttr(strip, 'aria-label', view.beatSummary);
+      setAttr(strip, 'title', view.beatSummary);
+    }
+  }
+}
+
+function setAttr(el: HTMLElement, name: string, value: string): void {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
