@@ -124,12 +124,18 @@ export function FigureCanvas({ peers, start, rowH, bodyRef, headRowRef }: Props)
   }, [headRowRef]);
 
   const palette = usePalette(scheme);
+  /** what the canvas shows now, and under which layout: lets a refresh redraw only changed cells */
+  const shownRef = useRef<{ layout: unknown[]; rows: RowView[] } | null>(null);
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
     const body = bodyRef.current;
     if (!canvas || !body || !geometry) return;
     const views = peers.map((peer) => rowView(peer, series));
-    draw(canvas, geometry, palette, views, rowH);
+    const layout = [geometry, palette, start, rowH, peers.length, window.devicePixelRatio];
+    const shown = shownRef.current;
+    const same = shown !== null && layout.every((v, i) => v === shown.layout[i]);
+    draw(canvas, geometry, palette, views, rowH, same ? shown.rows : null);
+    shownRef.current = { layout, rows: views };
     labelCells(body, peers, views);
   });
 
@@ -166,7 +172,12 @@ function toneColor(p: Palette, tone: Tone): string {
   return tone === 'bad' ? p.bad : tone === 'warn' ? p.warn : p.text;
 }
 
-function draw(canvas: HTMLCanvasElement, g: FigureGeometry, p: Palette, rows: RowView[], rowH: number): void {
+/**
+ * Draws the rows' cells; with `before` (what the canvas shows, same layout) only the cells
+ * whose content changed: a canvas text costs about as much as a DOM text's raster, and many
+ * figures keep their shown value from one refresh to the next.
+ */
+function draw(canvas: HTMLCanvasElement, g: FigureGeometry, p: Palette, rows: RowView[], rowH: number, before: RowView[] | null): void {
   const dpr = window.devicePixelRatio || 1;
   const w = Math.ceil(g.width * dpr);
   const h = Math.ceil(rows.length * rowH * dpr);
@@ -176,25 +187,41 @@ function draw(canvas: HTMLCanvasElement, g: FigureGeometry, p: Palette, rows: Ro
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, g.width, rows.length * rowH);
+  if (!before) ctx.clearRect(0, 0, g.width, rows.length * rowH);
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'right';
   // The row's text sits in the 25 px above its 1 px bottom border.
   const mid = (rowH - 1) / 2;
   const widths = new Widths(ctx);
+  /** true when the cell must be drawn; clears it first when it shows something else */
+  const redraw = (changed: boolean, box: Box, y: number) => {
+    if (!before) return true;
+    if (changed) ctx.clearRect(box.x, y, box.w, rowH);
+    return changed;
+  };
   rows.forEach((row, i) => {
     const y = i * rowH;
-    drawStrip(ctx, g.beats, y, p, row.beats);
+    const old = before?.[i];
+    if (redraw(!old || !sameCells(old.beats, row.beats), g.beats, y)) drawStrip(ctx, g.beats, y, p, row.beats);
     row.figs.forEach((f, k) => {
+      const was = old?.figs[k];
+      if (!redraw(!was || was.text !== f.text || was.tone !== f.tone, g.figs[k], y)) return;
       widths.use(f.tone === 'bad' ? p.bold : p.font);
       ctx.fillStyle = toneColor(p, f.tone);
       drawRight(ctx, widths, f.text, g.figs[k], y + mid);
     });
+    if (!redraw(!old || old.bytes.down !== row.bytes.down || old.bytes.up !== row.bytes.up, g.bytes, y)) return;
     // app.css `.pt-body .c-bytes` before it was drawn: two 11 px lines, 1 px from the top.
     widths.use(p.small);
     drawArrowed(ctx, widths, '↓', row.bytes.down, g.bytes, y + 1 + 5.5, p);
     drawArrowed(ctx, widths, '↑', row.bytes.up, g.bytes, y + 12 + 5.5, p);
   });
+}
+
+function sameCells(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
