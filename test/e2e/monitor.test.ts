@@ -13,6 +13,7 @@ import {
   cellText,
   connectViaUi,
   controls,
+  eventList,
   findLine,
   logLines,
   peerRow,
@@ -223,6 +224,29 @@ describe('heartwire web in Chromium (demo)', () => {
     await poll(() => cellText(e2e.page, newTwin, 'State'), 3_000).toBe('connected');
     await poll(() => cellText(e2e.page, twin, 'State')).toMatch(/^closed\s+peer-reset$/);
     await e2e.page.screenshot({ path: artifactPath('after-kill.png') });
+
+    // Live, the log's rows are drawn on its canvas; paused, they are text to select, the same
+    // lines (a refresh between reading and pausing may have put newer ones on top).
+    const logInk = () =>
+      eventList(e2e.page).evaluate((ol) => {
+        const c = ol.querySelector('canvas');
+        if (!c) return -1;
+        const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+        return n;
+      });
+    expect(await logInk()).toBeGreaterThan(500);
+    const live = await logLines(e2e.page);
+    await e2e.page.getByRole('button', { name: 'Pause log' }).click();
+    await poll(() => logInk()).toBe(-1);
+    const paused = await logLines(e2e.page);
+    const k = paused.findIndex((l) => l.text === live[0].text);
+    expect(k).toBeGreaterThanOrEqual(0);
+    expect(paused.slice(k, k + 4)).toEqual(live.slice(0, 4));
+    expect(await eventList(e2e.page).getByRole('listitem').first().innerText()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}/);
+    await e2e.page.getByRole('button', { name: 'Resume log' }).click();
+    await poll(() => logInk()).toBeGreaterThan(500);
   });
 
   it('Throttle with 100 ms latency both ways raises steady’s RTT by ~200 ms', async () => {

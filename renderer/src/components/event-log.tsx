@@ -1,5 +1,6 @@
 // Event log: newest first, typed reasons ("closed — peer-reset"), text filter, pause, and
-// session export (exportSession → JSON / CSV download).
+// session export (exportSession → JSON / CSV download). Live, the rows' text is drawn on a
+// canvas (log-canvas.tsx says why); paused, it is DOM text to select and copy.
 // Windowed: rows have one fixed height and only those in view (plus a few) are in the DOM,
 // after a top padding standing in for the rows above, so a refresh that prepends events
 // renders the ~20 rows around the view, not the whole log. The list shows new events twice
@@ -13,6 +14,7 @@ import { exportFileName, sessionToCsv } from '../lib/csv';
 import { downloadText } from '../lib/download';
 import { describeEventDetail, fmtClock } from '../lib/format';
 import { canvasMeasure, fitEnd, fitMiddle, type Measure } from '../lib/fit-text';
+import { LogCanvas, type LogColumns, type LogLineView } from './log-canvas';
 import { errorText } from '../lib/form-checks';
 import { peerNamesSelector, type PeerNames } from '../lib/peer-names';
 import { toCommandFailure } from '../transport/to-failure';
@@ -20,11 +22,8 @@ import type { AppState } from '../state/app-store';
 
 /** px; matches `.event` in app.css */
 export const EVENT_ROW_H = 20;
-/** px taken in a row by its padding, the time and peer columns and the gaps (app.css `.event`) */
-const ROW_PAD_X = 2 * 10;
-const TIME_COL = 92;
-const WHO_COL = 130;
-const GAP = 6;
+/** px: a row's columns (app.css `.event`: padding, grid columns, gap) */
+const COLUMNS: LogColumns = { padX: 10, time: 92, who: 130, gap: 6 };
 const OVERSCAN = 2;
 const selectEvents = (s: AppState) => s.events;
 
@@ -47,7 +46,7 @@ export function EventLog() {
     return events.filter((e) => eventText(e, names).toLowerCase().includes(q));
   }, [events, filter, names]);
   const { start, end } = useRowWindow(scrollRef, rows.length, EVENT_ROW_H, OVERSCAN);
-  const fit = useRowFit(scrollRef);
+  const { fit, width } = useRowFit(scrollRef);
 
   // Stable callbacks: the memoized head re-renders only when what it shows changes.
   const liveRef = useRef(live);
@@ -72,9 +71,16 @@ export function EventLog() {
   // them new in view at 30 events/s) rewrites the text of the same row elements instead of
   // creating and styling new ones and removing the old.
   const shown: React.ReactNode[] = [];
+  const lines: LogLineView[] = [];
   for (let i = start; i < end; i++) {
     const e = rows[i];
-    shown.push(<EventRow key={i - start} event={e} index={i} count={rows.length} peerName={e.peer ? (names.get(e.peer) ?? e.peer) : undefined} fit={fit} />);
+    const peerName = e.peer ? (names.get(e.peer) ?? e.peer) : undefined;
+    if (frozen) shown.push(<EventRow key={i - start} event={e} index={i} count={rows.length} peerName={peerName} fit={fit} />);
+    else {
+      const line = lineView(e, peerName, fit);
+      lines.push(line);
+      shown.push(<LiveRow key={i - start} line={line} index={i} count={rows.length} />);
+    }
   }
 
   return (
@@ -85,6 +91,7 @@ export function EventLog() {
         <div className="event-scroll" ref={scrollRef}>
           <ol className="event-list" aria-label="Events, newest first" style={{ height: rows.length * EVENT_ROW_H, paddingTop: start * EVENT_ROW_H }}>
             {shown}
+            {!frozen && width > 0 && <LogCanvas lines={lines} start={start} rowH={EVENT_ROW_H} width={width} columns={COLUMNS} />}
           </ol>
         </div>
       </div>
@@ -148,8 +155,8 @@ interface RowFit {
 
 const NO_FIT: RowFit = { who: (n) => n, detail: (_t, d) => d };
 
-/** The log's width (it sets the detail column's) and the fonts of the cut columns. */
-function useRowFit(scrollRef: React.RefObject<HTMLDivElement | null>): RowFit {
+/** The log's width (it sets the detail column's) and the fitting of the cut columns. */
+function useRowFit(scrollRef: React.RefObject<HTMLDivElement | null>): { fit: RowFit; width: number } {
   const [width, setWidth] = useState(0);
   useEffect(() => {
     const el = scrollRef.current;
@@ -159,7 +166,7 @@ function useRowFit(scrollRef: React.RefObject<HTMLDivElement | null>): RowFit {
     setWidth(el.clientWidth);
     return () => ro.disconnect();
   }, [scrollRef]);
-  return useMemo(() => {
+  const fit = useMemo(() => {
     if (width <= 0) return NO_FIT;
     // The row's font (app.css `.event`): the UI font at the small size; peer and type bold.
     const root = getComputedStyle(document.documentElement);
@@ -167,13 +174,49 @@ function useRowFit(scrollRef: React.RefObject<HTMLDivElement | null>): RowFit {
     const size = root.getPropertyValue('--fs-small').trim() || '11px';
     const bold: Measure = canvasMeasure(`600 ${size} ${family}`);
     const plain: Measure = canvasMeasure(`400 ${size} ${family}`);
-    const whatPx = width - ROW_PAD_X - TIME_COL - WHO_COL - 2 * GAP;
-    return {
-      who: (name) => fitMiddle(name, WHO_COL, bold),
+    const whatPx = width - 2 * COLUMNS.padX - COLUMNS.time - COLUMNS.who - 2 * COLUMNS.gap;
+    const fitted: RowFit = {
+      who: (name) => fitMiddle(name, COLUMNS.who, bold),
       detail: (type, detail) => fitEnd(detail, whatPx - bold(type) - plain(' — '), plain),
     };
+    return fitted;
   }, [width]);
+  return { fit, width };
 }
+
+function lineView(e: LogEvent, peerName: string | undefined, fit: RowFit): LogLineView {
+  const name = peerName ?? e.server ?? '';
+  return { event: e, name, who: fit.who(name), detail: fit.detail(e.type, describeEventDetail(e)) };
+}
+
+/** Tooltip of a row: the whole peer name (with its id when cut or named) and the whole detail. */
+function rowTitle(e: LogEvent, who: string, shownWho: string, detail: string): string {
+  const id = e.peer ?? e.server ?? '';
+  const name = shownWho === who ? id : `${who} (${id})`;
+  return detail ? `${name}\n${e.type} — ${detail}` : `${name}\n${e.type}`;
+}
+
+/**
+ * A live row: its text is drawn by LogCanvas; the element holds the row's place, border and
+ * whole text (accessible name, tooltip, and data-* for the e2e tests' reader).
+ */
+const LiveRow = memo(function LiveRow({ line, index, count }: { line: LogLineView; index: number; count: number }) {
+  const e = line.event;
+  const detail = describeEventDetail(e);
+  const label = `${fmtClock(e.t)} ${line.name} ${e.type}${detail ? ` — ${detail}` : ''}`;
+  return (
+    <li
+      className="event"
+      aria-posinset={index + 1}
+      aria-setsize={count}
+      aria-label={label}
+      title={rowTitle(e, line.name, line.who, detail)}
+      data-who={line.who}
+      data-type={e.type}
+      data-detail={detail}
+    />
+  );
+}, (a, b) => a.index === b.index && a.count === b.count && a.line.event === b.line.event && a.line.who === b.line.who && a.line.detail === b.line.detail);
 
 interface EventRowProps {
   event: LogEvent;

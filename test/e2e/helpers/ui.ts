@@ -56,17 +56,25 @@ export interface LogLine {
   text: string;
 }
 
-/** The event log as shown, newest first. */
+/**
+ * The event log as shown, newest first: a live log's rows are drawn on a canvas and carry
+ * what is drawn as data-* and their name; a paused log's rows are text.
+ */
 export function logLines(page: Page): Promise<LogLine[]> {
   return eventList(page)
     .getByRole('listitem')
     .evaluateAll((items) =>
-      items.map((li) => ({
-        who: li.querySelector('.ev-who')?.textContent?.trim() ?? '',
-        type: li.querySelector('.ev-type')?.textContent?.trim() ?? '',
-        detail: (li.querySelector('.ev-detail')?.textContent ?? '').replace(/^\s*—\s*/, '').trim(),
-        text: (li.textContent ?? '').replace(/\s+/g, ' ').trim(),
-      })),
+      items.map((li) =>
+        li instanceof HTMLElement && li.dataset.type !== undefined
+          ? { who: li.dataset.who ?? '', type: li.dataset.type, detail: li.dataset.detail ?? '', text: li.getAttribute('aria-label') ?? '' }
+          : {
+              who: li.querySelector('.ev-who')?.textContent?.trim() ?? '',
+              type: li.querySelector('.ev-type')?.textContent?.trim() ?? '',
+              detail: (li.querySelector('.ev-detail')?.textContent ?? '').replace(/^\s*—\s*/, '').trim(),
+              // its columns, a space apart (as the live row's name has them)
+              text: [...li.children].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()).join(' '),
+            },
+      ),
     );
 }
 

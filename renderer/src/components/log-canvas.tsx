@@ -1,0 +1,123 @@
+// The live event log's rows drawn on one canvas over the rows in view. Live, newest first,
+// every refresh (twice a second) shifts every row in view — at 30 events/s each refresh
+// brings new text into all of them — and as DOM text that cost each row's layout, paint and
+// raster per refresh (bench `ui`: log windows were the second most expensive). Lines that
+// move twice a second cannot be selected anyway: a paused log (event-log.tsx) is DOM text
+// again, selectable and searchable. Each drawn row keeps its whole text as its accessible
+// name and tooltip (event-log.tsx LiveRow), so screen readers and tests read what is drawn.
+import { useLayoutEffect, useRef } from 'react';
+import type { LogEvent, LogEventType } from '../../../shared/contract';
+import { useColorScheme } from '../hooks/use-color-scheme';
+import { fmtClock } from '../lib/format';
+
+/** What a drawn row shows: the texts already cut to their columns (event-log.tsx useRowFit). */
+export interface LogLineView {
+  event: LogEvent;
+  /** the peer's (or server's) whole name: the row's accessible name and tooltip carry it */
+  name: string;
+  who: string;
+  detail: string;
+}
+
+/** The row's columns (app.css `.event`): padding, time, peer, gaps; the type and detail take the rest. */
+export interface LogColumns {
+  padX: number;
+  time: number;
+  who: number;
+  gap: number;
+}
+
+interface Palette {
+  text: string;
+  muted: string;
+  tone: Partial<Record<LogEventType, string>>;
+  time: string;
+  bold: string;
+  plain: string;
+}
+
+function readPalette(): Palette {
+  const cs = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  const ui = v('--font-ui', 'sans-serif');
+  const small = v('--fs-small', '11px');
+  const bad = v('--bad', '#dc2626');
+  const ok = v('--ok', '#16a34a');
+  const warn = v('--warn', '#c27c0e');
+  return {
+    text: v('--text', '#1d2127'),
+    muted: v('--text-muted', '#69707a'),
+    // app.css `.ev-<type> .ev-type`
+    tone: { closed: bad, error: bad, killed: bad, connected: ok, 'server-started': ok, 'fault-cleared': ok, reconnecting: warn, 'fault-set': warn },
+    // app.css `.event time`: the mono font at 10.5 px
+    time: `400 10.5px ${v('--font-mono', 'monospace')}`,
+    bold: `600 ${small} ${ui}`,
+    plain: `400 ${small} ${ui}`,
+  };
+}
+
+interface Props {
+  lines: LogLineView[];
+  /** index of the first line in the list */
+  start: number;
+  rowH: number;
+  /** px: the list's width */
+  width: number;
+  columns: LogColumns;
+}
+
+export function LogCanvas({ lines, start, rowH, width, columns }: Props) {
+  const scheme = useColorScheme();
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const paletteRef = useRef<{ scheme: string; palette: Palette } | null>(null);
+  if (!paletteRef.current || paletteRef.current.scheme !== scheme) paletteRef.current = { scheme, palette: readPalette() };
+  const palette = paletteRef.current.palette;
+
+  useLayoutEffect(() => {
+    const canvas = canvasRef.current;
+    if (canvas && width > 0) draw(canvas, lines, rowH, width, columns, palette);
+  });
+
+  return <canvas ref={canvasRef} className="log-canvas" aria-hidden="true" style={{ top: start * rowH, width, height: lines.length * rowH }} />;
+}
+
+function draw(canvas: HTMLCanvasElement, lines: LogLineView[], rowH: number, width: number, c: LogColumns, p: Palette): void {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.ceil(width * dpr);
+  const h = Math.ceil(lines.length * rowH * dpr);
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, width, lines.length * rowH);
+  ctx.textBaseline = 'middle';
+  // The text sits in a 15 px line box 2 px below the row's top (app.css `.event`); canvas
+  // "middle" is the em box's, which lies 1 px above the line box's centre in these fonts.
+  const mid = 2 + 8.5;
+  const whoX = c.padX + c.time + c.gap;
+  const whatX = whoX + c.who + c.gap;
+  // The detail is cut to fit (useRowFit); the canvas's edge clips the rest, as the row did.
+  const right = width - c.padX;
+  // Grouped by font: setting a font is parsed each time.
+  ctx.font = p.time;
+  ctx.fillStyle = p.muted;
+  lines.forEach((l, i) => ctx.fillText(fmtClock(l.event.t), c.padX, i * rowH + mid));
+  ctx.font = p.bold;
+  const typeW: number[] = [];
+  lines.forEach((l, i) => {
+    const y = i * rowH + mid;
+    ctx.fillStyle = p.text;
+    ctx.fillText(l.who, whoX, y);
+    ctx.fillStyle = p.tone[l.event.type] ?? p.text;
+    ctx.fillText(l.event.type, whatX, y);
+    typeW.push(ctx.measureText(l.event.type).width);
+  });
+  ctx.font = p.plain;
+  ctx.fillStyle = p.text;
+  lines.forEach((l, i) => {
+    if (!l.detail) return;
+    const x = whatX + typeW[i];
+    if (x < right) ctx.fillText(` — ${l.detail}`, x, i * rowH + mid);
+  });
+}
