@@ -21,10 +21,11 @@ import { bytesFigure, peerFigures, stripRuns, stripSummary, type Figure, type To
 import type { AppState } from '../state/app-store';
 import type { SeriesStore } from '../state/series-store';
 
-export const STRIP_BEATS = 60;
+/** beats a strip shows, newest at the right */
+const STRIP_BEATS = 60;
 /** px: a cell's side padding (app.css `.pt-cell`) */
 const PAD_X = 4;
-/** px: the strip's band in its cell (app.css `.beat-strip`: 12 px tall, 6 px down, at most 120 wide) */
+/** px: the strip's band in its cell (12 px tall, 6 px down, at most 120 wide), with a grey base band 30 % as tall where there is no beat yet */
 const STRIP = { top: 6, height: 12, maxWidth: 120, base: 0.3 } as const;
 
 interface Box {

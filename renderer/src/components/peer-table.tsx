@@ -1,12 +1,12 @@
-// The peer table. Rows are memoized on the PeerInfo object, which the store replaces only
-// when that peer changed, so a batch touching 3 peers re-renders 3 rows.
+// The peer table. Rows are memoized on what they show as DOM (name, state, faults, place):
+// the live columns — beat strip and figures — are drawn by FigureCanvas over the rows in
+// view, so new stats redraw the canvas and re-render no row.
 // Windowed: every row has one fixed height (ROW_H, `.pt-row` in app.css) and only the rows
 // in view (plus a few) are in the DOM, placed absolutely, so 100 peers cost what ~20 do.
 // An ARIA table of divs, not a <table>: table parts can never be relayout boundaries, so a
-// changed number relaid out the whole table (5–10 ms per refresh in software Chromium).
-// Here every cell is size-contained and a refresh lays out only the cells whose text
-// changed. The table takes new peer stats twice a second (hooks/use-throttled SLOTS),
-// without re-rendering on the batches in between.
+// changed cell relaid out the whole table (5–10 ms per refresh in software Chromium). Here
+// every cell is size-contained. The table takes new peer stats twice a second
+// (hooks/use-throttled SLOTS), without re-rendering on the batches in between.
 import { memo, useCallback, useMemo, useRef, useLayoutEffect } from 'react';
 import type { CloseReason, PeerInfo, PeerState } from '../../../shared/contract';
 import { useApp, useServices, useUi } from '../context';
