@@ -18,7 +18,7 @@ import { scrollToReveal } from '../lib/row-window';
 import { uiStore, type StateFilter } from '../state/ui-store';
 import type { AppState } from '../state/app-store';
 import { FigureCanvas } from './figure-canvas';
-import { FIGURE_COLUMNS } from '../lib/peer-figures';
+import { FIGURE_COLUMNS, sameShownPeer } from '../lib/peer-figures';
 import { useRowWindow } from '../hooks/use-row-window';
 import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
 
@@ -245,16 +245,6 @@ function sameRow(a: RowProps, b: RowProps): boolean {
   );
 }
 
-/** Every field of the peer but its stats (the store replaces the object when any changes). */
-function sameShownPeer(a: PeerInfo, b: PeerInfo): boolean {
-  if (a === b) return true;
-  for (const k of Object.keys(b) as (keyof PeerInfo)[]) {
-    if (k === 'stats' || a[k] === b[k]) continue;
-    if (k === 'faults' && describeFaults(a.faults) === describeFaults(b.faults)) continue;
-    return false;
-  }
-  return Object.keys(a).length === Object.keys(b).length;
-}
 
 const ChartCell = memo(function ChartCell({ id, name, charted, onToggle }: { id: string; name: string; charted: boolean; onToggle(id: string): void }) {
   return (

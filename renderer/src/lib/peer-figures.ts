@@ -1,8 +1,9 @@
 // What the peer table's live columns show, as plain data: the figures (text and tone) and
 // the beat strip's runs. The table draws them on a canvas (components/figure-canvas) and
-// puts the same text in each cell's accessible name, so both come from here.
-import type { PeerStats } from '../../../shared/contract';
-import { fmtBytes, fmtMs, fmtPct, fmtPhi } from './format';
+// puts the same text in each cell's accessible name, so both come from here. And what
+// re-renders a row's DOM part (sameShownPeer): everything else.
+import type { PeerInfo, PeerStats } from '../../../shared/contract';
+import { describeFaults, fmtBytes, fmtMs, fmtPct, fmtPhi } from './format';
 
 /** How a figure is coloured: app.css `.peer-table .pt-cell.warn/.bad` before it was drawn. */
 export type Tone = 'plain' | 'warn' | 'bad';
@@ -83,4 +84,19 @@ export function stripSummary(cells: Uint8Array): string {
     else if (c === 3) m++;
   }
   return `last ${cells.length} beats: ${a} answered, ${l} late, ${m} missed`;
+}
+
+/**
+ * Whether a row shows the same DOM for both: every field of the peer but its stats (drawn,
+ * not rendered), faults by what they read as. The store replaces the object when any
+ * field changes, stats included.
+ */
+export function sameShownPeer(a: PeerInfo, b: PeerInfo): boolean {
+  if (a === b) return true;
+  for (const k of Object.keys(b) as (keyof PeerInfo)[]) {
+    if (k === 'stats' || a[k] === b[k]) continue;
+    if (k === 'faults' && describeFaults(a.faults) === describeFaults(b.faults)) continue;
+    return false;
+  }
+  return Object.keys(a).length === Object.keys(b).length;
 }

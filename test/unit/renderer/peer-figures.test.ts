@@ -1,8 +1,8 @@
 // What the table's drawn columns show: the figures with their tones, the bytes cell and the
 // beat strip's runs (right-aligned, newest at the right edge).
 import { describe, expect, it } from 'vitest';
-import type { PeerStats } from '../../../shared/contract';
-import { FIGURE_COLUMNS, bytesFigure, peerFigures, stripRuns, stripSummary } from '../../../renderer/src/lib/peer-figures';
+import type { PeerInfo, PeerStats } from '../../../shared/contract';
+import { FIGURE_COLUMNS, bytesFigure, peerFigures, sameShownPeer, stripRuns, stripSummary } from '../../../renderer/src/lib/peer-figures';
 
 const SLOTS = 60;
 
@@ -73,5 +73,39 @@ describe('stripRuns', () => {
 
   it('sums the outcomes in words', () => {
     expect(stripSummary(Uint8Array.from([1, 1, 2, 3, 0]))).toBe('last 5 beats: 2 answered, 1 late, 1 missed');
+  });
+});
+
+describe('sameShownPeer', () => {
+  const peer: PeerInfo = {
+    id: 'p1',
+    name: 'steady',
+    direction: 'outbound',
+    local: '127.0.0.1:5000',
+    remote: '127.0.0.1:7070',
+    protocol: 'framed',
+    intervalMs: 500,
+    timeoutMs: 1500,
+    timeoutMode: 'fixed',
+    state: 'connected',
+    faults: {},
+    stats: stats(),
+  } as PeerInfo;
+
+  it('ignores the stats (drawn on the canvas) and faults that read the same', () => {
+    expect(sameShownPeer(peer, { ...peer, stats: stats({ rttLastMs: 99 }) })).toBe(true);
+    expect(sameShownPeer(peer, { ...peer, faults: {} })).toBe(true);
+  });
+
+  it('sees every change the row shows as DOM: state, close reason, faults, name, remote', () => {
+    expect(sameShownPeer(peer, { ...peer, state: 'closed' })).toBe(false);
+    expect(sameShownPeer(peer, { ...peer, closeReason: 'peer-reset' })).toBe(false);
+    expect(sameShownPeer(peer, { ...peer, faults: { freeze: true } } as PeerInfo)).toBe(false);
+    expect(sameShownPeer(peer, { ...peer, name: 'other' })).toBe(false);
+    expect(sameShownPeer(peer, { ...peer, remote: '127.0.0.1:7071' })).toBe(false);
+    // a field present on one side only (closeReason cleared)
+    const closed = { ...peer, closeReason: 'peer-reset' } as PeerInfo;
+    const { closeReason: _gone, ...reopened } = closed;
+    expect(sameShownPeer(closed, reopened as PeerInfo)).toBe(false);
   });
 });
