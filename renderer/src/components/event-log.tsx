@@ -210,7 +210,8 @@ const LiveRow = memo(function LiveRow({ line, index, count }: { line: LogLineVie
       aria-posinset={index + 1}
       aria-setsize={count}
       aria-label={label}
-      title={rowTitle(e, line.name, line.who, detail)}
+      // Written on hover, not with every refresh: a changed title restyles the row.
+      onMouseEnter={(ev) => (ev.currentTarget.title = rowTitle(e, line.name, line.who, detail))}
       data-who={line.who}
       data-type={e.type}
       data-detail={detail}

@@ -10,14 +10,14 @@
 // The canvas covers exactly the rendered window of rows (the table is windowed), scrolls
 // with them, and is redrawn on each table refresh (the table's slot), when the window
 // moves, on resize and on a theme change. It takes no pointer events: hover, click and
-// tooltips are the DOM cells' underneath.
+// tooltips (the strip's counts, the exact bytes) are the DOM cells' underneath.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { PeerInfo } from '../../../shared/contract';
 import { useServices } from '../context';
 import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { fitEnd } from '../lib/fit-text';
-import { bytesFigure, peerFigures, stripRuns, stripSummary, type Figure, type Tone } from '../lib/peer-figures';
+import { FIGURE_COLUMNS, bytesFigure, peerFigures, stripRuns, stripSummary, type Figure, type Tone } from '../lib/peer-figures';
 import type { AppState } from '../state/app-store';
 import type { SeriesStore } from '../state/series-store';
 
@@ -91,8 +91,8 @@ export function measureGeometry(headRow: HTMLElement): FigureGeometry | null {
 }
 
 interface Props {
-  /** the rows in the DOM, in order; the first is at row index `start` */
-  peers: PeerInfo[];
+  /** the peers of the rows in the DOM, in order; the first is at row index `start` */
+  ids: string[];
   start: number;
   rowH: number;
   bodyRef: React.RefObject<HTMLElement | null>;
@@ -100,11 +100,16 @@ interface Props {
 }
 
 const selectSeriesVersion = (s: AppState) => s.seriesVersion;
+const selectPeers = (s: AppState) => s.peers;
 
-export function FigureCanvas({ peers, start, rowH, bodyRef, headRowRef }: Props) {
+export function FigureCanvas({ ids, start, rowH, bodyRef, headRowRef }: Props) {
   const { store, series } = useServices();
-  // New beats redraw the strips in the table's slot even when no figure changed.
+  // The table re-renders only when a row's DOM changes; the figures follow the store here,
+  // in the table's slot, and new beats redraw the strips even when no figure changed.
+  const peersById = useThrottledStore(store, selectPeers, SLOTS.table);
   useThrottledStore(store, selectSeriesVersion, SLOTS.table);
+  // A row whose peer the store no longer has (removed since the table's render) stays blank.
+  const peers: (PeerInfo | undefined)[] = ids.map((id) => peersById[id]);
   const scheme = useColorScheme();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [geometry, setGeometry] = useState<FigureGeometry | null>(null);
@@ -126,18 +131,34 @@ export function FigureCanvas({ peers, start, rowH, bodyRef, headRowRef }: Props)
 
   const palette = usePalette(scheme);
   /** what the canvas shows now, and under which layout: lets a refresh redraw only changed cells */
-  const shownRef = useRef<{ layout: unknown[]; rows: RowView[] } | null>(null);
+  const shownRef = useRef<{ layout: unknown[]; rows: RowView[]; byPeer: Map<string, RowView> } | null>(null);
+
+  // Tooltips are written when the pointer comes to a cell, not on every refresh: a changed
+  // `title` restyles its element (the UA stylesheet has `abbr[title]`).
+  useEffect(() => {
+    const body = bodyRef.current;
+    if (!body) return;
+    const onOver = (e: MouseEvent) => {
+      const cell = (e.target as Element).closest?.<HTMLElement>('[data-col]');
+      const view = shownRef.current?.byPeer.get(cell?.closest<HTMLElement>('[data-peer]')?.dataset.peer ?? '');
+      if (!cell || !view) return;
+      cell.title = cell.dataset.col === 'bytes' ? view.bytes.title : view.beatSummary;
+    };
+    body.addEventListener('mouseover', onOver);
+    return () => body.removeEventListener('mouseover', onOver);
+  }, [bodyRef]);
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
     const body = bodyRef.current;
     if (!canvas || !body || !geometry) return;
-    const views = peers.map((peer) => rowView(peer, series));
+    const views = peers.map((peer) => (peer ? rowView(peer, series) : BLANK_ROW));
     const layout = [geometry, palette, start, rowH, peers.length, window.devicePixelRatio];
     const shown = shownRef.current;
     const same = shown !== null && layout.every((v, i) => v === shown.layout[i]);
     draw(canvas, geometry, palette, views, rowH, same ? shown.rows : null);
-    shownRef.current = { layout, rows: views };
-    labelCells(body, peers, views);
+    const byPeer = new Map(ids.map((id, i) => [id, views[i]]));
+    shownRef.current = { layout, rows: views, byPeer };
+    labelCells(body, byPeer);
   });
 
   return (
@@ -163,6 +184,13 @@ interface RowView {
   beats: Uint8Array;
   beatSummary: string;
 }
+
+const BLANK_ROW: RowView = {
+  figs: FIGURE_COLUMNS.map(() => ({ text: '', tone: 'plain' })),
+  bytes: { down: '', up: '', label: '', title: '' },
+  beats: new Uint8Array(0),
+  beatSummary: '',
+};
 
 function rowView(peer: PeerInfo, series: SeriesStore): RowView {
   const beats = series.beatRing(peer.id)?.last(STRIP_BEATS) ?? new Uint8Array(0);
@@ -280,26 +308,33 @@ function drawStrip(ctx: CanvasRenderingContext2D, box: Box, rowY: number, p: Pal
   }
 }
 
-/**
- * Each drawn cell's text as its accessible name (and the strip's and bytes' tooltips):
- * attributes only, which cost no layout or paint.
- */
-function labelCells(body: HTMLElement, peers: PeerInfo[], views: RowView[]): void {
-  const byId = new Map(peers.map((p, i) => [p.id, views[i]]));
+interface RowCells {
+  figs: HTMLElement[];
+  bytes: HTMLElement | null;
+  strip: HTMLElement | null;
+}
+
+/** A row element's drawn cells, found once: a row element stays with its peer (keyed rows). */
+const rowCells = new WeakMap<Element, RowCells>();
+
+function cellsOf(row: Element): RowCells {
+  let c = rowCells.get(row);
+  if (!c) {
+    c = { figs: [...row.querySelectorAll<HTMLElement>('[data-fig]')], bytes: row.querySelector('[data-col="bytes"]'), strip: row.querySelector('[data-col="beats"]') };
+    rowCells.set(row, c);
+  }
+  return c;
+}
+
+/** Each drawn cell's text as its accessible name: an attribute no style rule reads, so no restyle, layout or paint. */
+function labelCells(body: HTMLElement, byPeer: Map<string, RowView>): void {
   for (const row of body.children) {
-    const view = byId.get((row as HTMLElement).dataset.peer ?? '');
+    const view = byPeer.get((row as HTMLElement).dataset.peer ?? '');
     if (!view) continue;
-    row.querySelectorAll<HTMLElement>('[data-fig]').forEach((cell, k) => setAttr(cell, 'aria-label', view.figs[k]?.text ?? ''));
-    const bytes = row.querySelector<HTMLElement>('[data-col="bytes"]');
-    if (bytes) {
-      setAttr(bytes, 'aria-label', view.bytes.label);
-      setAttr(bytes, 'title', view.bytes.title);
-    }
-    const strip = row.querySelector<HTMLElement>('[data-col="beats"]');
-    if (strip) {
-      setAttr(strip, 'aria-label', view.beatSummary);
-      setAttr(strip, 'title', view.beatSummary);
-    }
+    const cells = cellsOf(row);
+    cells.figs.forEach((cell, k) => setAttr(cell, 'aria-label', view.figs[k]?.text ?? ''));
+    if (cells.bytes) setAttr(cells.bytes, 'aria-label', view.bytes.label);
+    if (cells.strip) setAttr(cells.strip, 'aria-label', view.beatSummary);
   }
 }
 

@@ -27,7 +27,27 @@ export const ROW_H = 26;
 /** px of the sticky header row; matches `.pt-head` in app.css */
 const HEAD_H = 24;
 const OVERSCAN = 2;
-const selectPeers = (s: AppState) => s.peers;
+
+/**
+ * The store's peers, kept as the same object while every peer shows the same DOM in its row
+ * (sameShownPeer): the table re-renders for a new peer, a state or a fault, not for stats.
+ */
+function shownPeersSelector(): (s: AppState) => Record<string, PeerInfo> {
+  let last: Record<string, PeerInfo> | null = null;
+  return (s) => {
+    const next = s.peers;
+    if (last !== null && last !== next && sameShownPeers(last, next)) return last;
+    last = next;
+    return next;
+  };
+}
+
+function sameShownPeers(a: Record<string, PeerInfo>, b: Record<string, PeerInfo>): boolean {
+  const keys = Object.keys(b);
+  if (keys.length !== Object.keys(a).length) return false;
+  for (const k of keys) if (!a[k] || !sameShownPeer(a[k], b[k])) return false;
+  return true;
+}
 
 const STATE_FILTERS: { value: StateFilter; label: string }[] = [
   { value: 'all', label: 'All states' },
@@ -43,7 +63,9 @@ const STATE_FILTERS: { value: StateFilter; label: string }[] = [
 export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputElement | null> }) {
   const { store } = useServices();
   const peerIds = useApp((s) => s.peerIds);
-  const peersById = useThrottledStore(store, selectPeers, SLOTS.table);
+  // New stats alone do not re-render the table: FigureCanvas draws them (it reads the store).
+  const selectShownPeers = useMemo(shownPeersSelector, []);
+  const peersById = useThrottledStore(store, selectShownPeers, SLOTS.table);
   const selected = useApp((s) => s.selected);
   const active = useApp((s) => s.activePeer);
   const text = useUi((s) => s.peerFilter);
@@ -61,6 +83,7 @@ export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputE
   const headRef = useRef<HTMLDivElement>(null);
   const { start, end } = useRowWindow(scrollRef, rows.length, ROW_H, OVERSCAN, HEAD_H);
   const shown = rows.slice(start, end);
+  const shownIds = shown.map((p) => p.id);
   const bodyRef = useRef<HTMLDivElement>(null);
   const headRowRef = useRef<HTMLDivElement>(null);
 
@@ -116,7 +139,7 @@ export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputE
                   onActivate={onActivate}
                 />
               ))}
-              <FigureCanvas peers={shown} start={start} rowH={ROW_H} bodyRef={bodyRef} headRowRef={headRowRef} />
+              <FigureCanvas ids={shownIds} start={start} rowH={ROW_H} bodyRef={bodyRef} headRowRef={headRowRef} />
             </div>
           </div>
           {rows.length === 0 && (
