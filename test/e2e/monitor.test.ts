@@ -105,6 +105,9 @@ describe('heartwire web in Chromium (demo)', () => {
     expect(await inked('Last')).toBeGreaterThan(20);
     expect(await inked('p50')).toBeGreaterThan(20);
     expect(await inked('In/out')).toBeGreaterThan(20);
+    // The status bar's live figures are drawn too, named by their text.
+    await poll(() => e2e.page.getByRole('img', { name: /^[\d.]+ beats\/s$/ }).count()).toBe(1);
+    await poll(() => e2e.page.getByRole('img', { name: /^loop lag [\d.]+ ms$/ }).count()).toBe(1);
   });
 
   it('ticks the active peer’s uptime in whole seconds', async () => {

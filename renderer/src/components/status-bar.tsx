@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useApp, useServices } from '../context';
 import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
+import { LiveText } from './live-text';
 import type { AppState } from '../state/app-store';
 import type { ConnectionInfo } from '../transport/transport';
 
@@ -14,8 +15,9 @@ export function StatusBar() {
     return `${up}/${s.peerIds.length - up}`;
   });
   const [up, down] = counts.split('/').map(Number);
-  // Every batch carries new health figures; shown twice a second, with the table.
-  const health = useThrottledStore(useServices().store, selectHealth, SLOTS.table);
+  // Every batch carries new health figures; shown twice a second, with the log: the
+  // table's refresh is the heaviest, the log's (drawn on a canvas) among the lightest.
+  const health = useThrottledStore(useServices().store, selectHealth, SLOTS.log);
   const connection = useApp((s) => s.connection);
   const kind = useApp((s) => s.transportKind);
   const servers = useApp((s) => s.servers.length);
@@ -32,10 +34,10 @@ export function StatusBar() {
         </span>
         <span className="sb-item">{servers} server{servers === 1 ? '' : 's'}</span>
         <span className="sb-item" title="heartbeats (pings + pongs) handled per second">
-          {health ? health.heartbeatsPerSec.toFixed(1) : '–'} beats/s
+          <LiveText text={`${health ? health.heartbeatsPerSec.toFixed(1) : '–'} beats/s`} />
         </span>
         <span className={`sb-item${lag !== undefined && lag > 50 ? ' warn' : ''}`} title="main-process event-loop lag">
-          loop lag {lag !== undefined ? `${lag.toFixed(1)} ms` : '–'}
+          <LiveText text={`loop lag ${lag !== undefined ? `${lag.toFixed(1)} ms` : '–'}`} />
         </span>
         <span className="spacer" />
         <ConnectionBadge info={connection} kind={kind} />

@@ -3,10 +3,10 @@
 // 100 peers × 10 batches/s. Subscribes outside React, so the component does not even
 // re-render on the batches in between (a plain useStore + throttle would still re-render on
 // every batch).
-// Every pass runs on a shared wall-clock grid (SLOTS): passes of one slot (the table, its
-// beat strips, the controls, the status bar) change in the same frame, and the heavy passes
-// of different slots (table, chart, log) are 125 ms apart, so two of them never stack in one
-// frame: a frame carries one pass's style/layout/paint at most.
+// Every pass runs on a shared wall-clock grid (SLOTS): passes of one slot (the table's
+// figures and strips, the controls) change in the same frame, and the heavy passes of
+// different slots (table, chart, log) are 125 ms apart, so two of them never stack in one
+// frame: a frame carries one pass's work at most.
 
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
@@ -26,8 +26,8 @@ export interface Slot {
 }
 
 /**
- * The UI's refresh plan, one heavy pass per 125 ms slot: the table (numbers, beat strips,
- * controls, status bar) and the event log twice a second, the live chart four times.
+ * The UI's refresh plan, one heavy pass per 125 ms slot: the table (figures, beat strips,
+ * controls) and the event log (with the status bar) twice a second, the live chart four times.
  */
 export const SLOTS = {
   table: { ms: 500, phase: 0 },

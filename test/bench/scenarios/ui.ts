@@ -108,7 +108,7 @@ function phaseTable(r: PhaseResult, o: BenchOptions, heapVerdict: boolean, refs:
       figure: '  p95 by the refresh pass in the window',
       unit: 'ms',
       values: each(() => null),
-      note: phases.map((x) => `${ref ? x.label + ': ' : ''}${byPass(x)}`).join('; ') + ' — table = numbers, strips, controls, status bar (2/s); log (2/s); chart (4/s); none = batch and harness only',
+      note: phases.map((x) => `${ref ? x.label + ': ' : ''}${byPass(x)}`).join('; ') + ' — table = figures, strips, controls (2/s); log and status bar (2/s); chart (4/s); none = batch and harness only',
     },
     { figure: 'main-thread busy (mean per 100 ms)', unit: 'ms', values: each((x) => mean(pick(x.windows, 'taskMs'))) },
     {

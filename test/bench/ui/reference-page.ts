@@ -11,7 +11,7 @@
 // bytes in/out) refreshed with the table slot; the newest `logRows` events (time, peer, type,
 // detail) with the log slot; the last minute of RTT of the first `charted` peers (one line
 // each, max per pixel column, grid and axis labels) with the chart slot; and the status bar
-// (up, down, beats/s, loop lag) with the table.
+// (up, down, beats/s, loop lag) with the log.
 //
 // installReferencePage runs in the page (serialised with toString): it must not close over
 // anything outside itself, so its formatters are small local copies of the renderer's
@@ -290,14 +290,7 @@ export function installReferencePage(cfg: ReferenceConfig): void {
       v.bin(`↓ ${fmtBytes(s.bytesIn)}`);
       v.bout(`↑ ${fmtBytes(s.bytesOut)}`);
     }
-    let up = 0;
-    for (const p of peers.values()) if (p.state === 'connected') up++;
-    sbUp(`${up} up`);
-    sbDown(`${peers.size - up} down`);
-    sbBeats(`${health.heartbeatsPerSec.toFixed(1)} beats/s`);
-    sbLag(`loop lag ${health.eventLoopLagMs.toFixed(1)} ms`);
     paintRegion(table);
-    paintRegion(bar);
   };
   const logPass = () => {
     for (let r = 0; r < logViews.length; r++) {
@@ -310,6 +303,14 @@ export function installReferencePage(cfg: ReferenceConfig): void {
       v[3](e.type === 'closed' ? ` — ${e.reason}` : e.type === 'reconnecting' ? ` — attempt ${e.attempt} in ${e.delayMs} ms` : e.type === 'error' ? ` — ${e.message}` : '');
     }
     paintRegion(log);
+    // The status bar, with the log as in the app (SLOTS: the log's pass is the lighter one).
+    let up = 0;
+    for (const p of peers.values()) if (p.state === 'connected') up++;
+    sbUp(`${up} up`);
+    sbDown(`${peers.size - up} down`);
+    sbBeats(`${health.heartbeatsPerSec.toFixed(1)} beats/s`);
+    sbLag(`loop lag ${health.eventLoopLagMs.toFixed(1)} ms`);
+    paintRegion(bar);
   };
   const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#ff7f0e'];
   const chartPass = () => {
