@@ -28,21 +28,11 @@ export const ROW_H = 26;
 const HEAD_H = 24;
 const OVERSCAN = 2;
 
-/**
- * The store's peers, kept as the same object while every peer shows the same DOM in its row
- * (sameShownPeer): the table re-renders for a new peer, a state or a fault, not for stats.
- */
-function shownPeersSelector(): (s: AppState) => Record<string, PeerInfo> {
-  let last: Record<string, PeerInfo> | null = null;
-  return (s) => {
-    const next = s.peers;
-    if (last !== null && last !== next && sameShownPeers(last, next)) return last;
-    last = next;
-    return next;
-  };
-}
+const selectPeers = (s: AppState) => s.peers;
 
+/** Whether every peer shows the same DOM in its row (sameShownPeer): then the table keeps what it shows. */
 function sameShownPeers(a: Record<string, PeerInfo>, b: Record<string, PeerInfo>): boolean {
+  if (a === b) return true;
   const keys = Object.keys(b);
   if (keys.length !== Object.keys(a).length) return false;
   for (const k of keys) if (!a[k] || !sameShownPeer(a[k], b[k])) return false;
@@ -64,8 +54,7 @@ export function PeerTable({ filterRef }: { filterRef: React.RefObject<HTMLInputE
   const { store } = useServices();
   const peerIds = useApp((s) => s.peerIds);
   // New stats alone do not re-render the table: FigureCanvas draws them (it reads the store).
-  const selectShownPeers = useMemo(shownPeersSelector, []);
-  const peersById = useThrottledStore(store, selectShownPeers, SLOTS.table);
+  const peersById = useThrottledStore(store, selectPeers, SLOTS.table, undefined, sameShownPeers);
   const selected = useApp((s) => s.selected);
   const active = useApp((s) => s.activePeer);
   const text = useUi((s) => s.peerFilter);

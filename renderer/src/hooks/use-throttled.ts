@@ -62,21 +62,31 @@ export function cancelOnGrid({ ms, phase }: Slot, flush: () => void): void {
 
 /**
  * The store's `selector(state)`, re-read at most once per `slot`. `urgent(next, prev)` marks
- * changes to show at once (e.g. the user picked another peer).
+ * changes to show at once (e.g. the user picked another peer). `same(shown, next)` decides at
+ * the slot whether a changed value re-renders (the selector's identity decides on every
+ * store change, so keep it cheap).
  */
-export function useThrottledStore<S, T>(store: StoreApi<S>, selector: (s: S) => T, slot: Slot, urgent?: (next: S, prev: S) => boolean): T {
+export function useThrottledStore<S, T>(
+  store: StoreApi<S>,
+  selector: (s: S) => T,
+  slot: Slot,
+  urgent?: (next: S, prev: S) => boolean,
+  same: (shown: T, next: T) => boolean = Object.is,
+): T {
   const { ms, phase } = slot;
   const [shown, setShown] = useState<{ v: T }>(() => ({ v: selector(store.getState()) }));
   const selectorRef = useRef(selector);
   selectorRef.current = selector;
   const urgentRef = useRef(urgent);
   urgentRef.current = urgent;
+  const sameRef = useRef(same);
+  sameRef.current = same;
   useEffect(() => {
     let live = true;
     const flush = () => {
       if (!live) return;
       const v = selectorRef.current(store.getState());
-      setShown((prev) => (Object.is(prev.v, v) ? prev : { v }));
+      setShown((prev) => (sameRef.current(prev.v, v) ? prev : { v }));
     };
     const unsub = store.subscribe((s, prev) => {
       if (Object.is(selectorRef.current(s), selectorRef.current(prev))) return;
