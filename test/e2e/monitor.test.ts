@@ -3,7 +3,6 @@
 // Throttle and Freeze, each seen in the table and the event log (issue 4, criteria 1–5, 8).
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Locator } from 'playwright-core';
 import { artifactPath } from './helpers/browser';
 import { useE2eSession } from './helpers/session';
 import {
@@ -16,6 +15,7 @@ import {
   eventList,
   findLine,
   logLines,
+  peerCell,
   peerRow,
   poll,
   startServerViaUi,
@@ -47,10 +47,9 @@ async function rttColumns(): Promise<Record<string, { last: number; p50: number 
   return out;
 }
 
-/** Pixels the table's figure canvas has drawn over one cell (by its column header) of `row`. */
-async function inkUnder(row: Locator, column: string): Promise<number> {
-  const headers = await e2e.page.getByRole('table', { name: 'Peers' }).getByRole('columnheader').allInnerTexts();
-  const cell = row.getByRole('cell').nth(headers.findIndex((h) => h.trim() === column));
+/** Pixels the table's figure canvas has drawn over one cell (by its column header) of a peer's row. */
+async function inkUnder(name: string, column: string): Promise<number> {
+  const cell = await peerCell(e2e.page, name, column);
   return cell.evaluate((el) => {
     const canvas = el.closest('[role=rowgroup]')?.querySelector('canvas');
     if (!canvas) return -1;
@@ -101,10 +100,17 @@ describe('heartwire web in Chromium (demo)', () => {
 
     // The figures are drawn on the table's canvas (the cells carry them as their names):
     // the canvas has ink where steady's Last, p50 and In/out cells are.
-    const inked = (column: string) => inkUnder(peerRow(e2e.page, 'steady'), column);
+    const inked = (column: string) => inkUnder('steady', column);
     expect(await inked('Last')).toBeGreaterThan(20);
     expect(await inked('p50')).toBeGreaterThan(20);
     expect(await inked('In/out')).toBeGreaterThan(20);
+    // Hovering a drawn cell gives its tooltip: the strip's counts, the exact bytes.
+    const beats = await peerCell(e2e.page, 'steady', 'Beats');
+    await beats.hover();
+    expect(await beats.getAttribute('title')).toMatch(/^last \d+ beats: \d+ answered, \d+ late, \d+ missed$/);
+    const bytes = await peerCell(e2e.page, 'steady', 'In/out');
+    await bytes.hover();
+    expect(await bytes.getAttribute('title')).toMatch(/^in \d+ B, out \d+ B$/);
     // The status bar's live figures are drawn too, named by their text.
     await poll(() => e2e.page.getByRole('img', { name: /^[\d.]+ beats\/s$/ }).count()).toBe(1);
     await poll(() => e2e.page.getByRole('img', { name: /^loop lag [\d.]+ ms$/ }).count()).toBe(1);

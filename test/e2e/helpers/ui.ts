@@ -7,12 +7,17 @@ export function peerRow(page: Page, name: string): Locator {
   return page.getByRole('row').filter({ has: page.getByRole('button', { name, exact: true }) });
 }
 
-/** Text of one cell of a peer row, the column found by its header ("Last", "p50", "State"…). */
-export async function cellText(page: Page, name: string, column: string): Promise<string> {
+/** One cell of a peer row, the column found by its header ("Last", "p50", "State"…). */
+export async function peerCell(page: Page, name: string, column: string): Promise<Locator> {
   const headers = await page.getByRole('table', { name: 'Peers' }).getByRole('columnheader').allInnerTexts();
   const i = headers.findIndex((h) => h.trim() === column);
   if (i < 0) throw new Error(`no column "${column}" in ${JSON.stringify(headers)}`);
-  const cell = peerRow(page, name).getByRole('cell').nth(i);
+  return peerRow(page, name).getByRole('cell').nth(i);
+}
+
+/** Text of one cell of a peer row (see peerCell). */
+export async function cellText(page: Page, name: string, column: string): Promise<string> {
+  const cell = await peerCell(page, name, column);
   // Live columns are drawn on a canvas; their cells carry the drawn text as their name.
   const label = await cell.getAttribute('aria-label', { timeout: 2_000 });
   return (label ?? (await cell.innerText({ timeout: 2_000 }))).trim();
