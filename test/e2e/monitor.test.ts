@@ -256,6 +256,10 @@ describe('heartwire web in Chromium (demo)', () => {
     expect(await eventList(e2e.page).getByRole('listitem').first().innerText()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}/);
     await e2e.page.getByRole('button', { name: 'Resume log' }).click();
     await poll(() => logInk()).toBeGreaterThan(500);
+    // A live row's tooltip (written on hover): the peer with its id, the type and detail.
+    const row = eventList(e2e.page).getByRole('listitem').first();
+    await row.hover();
+    expect(await row.getAttribute('title')).toMatch(/^\S.*\n[a-z-]+( — .+)?$/);
   });
 
   it('Throttle with 100 ms latency both ways raises steady’s RTT by ~200 ms', async () => {

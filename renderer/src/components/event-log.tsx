@@ -195,11 +195,11 @@ function lineView(e: LogEvent, peerName: string | undefined, fit: RowFit): LogLi
   return { event: e, name, who: fit.who(name), detail: fit.detail(e.type, describeEventDetail(e)) };
 }
 
-/** Tooltip of a row: the whole peer name (with its id when cut or named) and the whole detail. */
-function rowTitle(e: LogEvent, who: string, shownWho: string, detail: string): string {
+/** Tooltip of a live row: the whole peer name with its id, the type and the whole detail. */
+function rowTitle(e: LogEvent, name: string, detail: string): string {
   const id = e.peer ?? e.server ?? '';
-  const name = shownWho === who ? id : `${who} (${id})`;
-  return detail ? `${name}\n${e.type} — ${detail}` : `${name}\n${e.type}`;
+  const who = name === id ? id : `${name} (${id})`;
+  return detail ? `${who}\n${e.type} — ${detail}` : `${who}\n${e.type}`;
 }
 
 /**
@@ -217,7 +217,7 @@ const LiveRow = memo(function LiveRow({ line, index, count }: { line: LogLineVie
       aria-setsize={count}
       aria-label={label}
       // Written on hover, not with every refresh: a changed title restyles the row.
-      onMouseEnter={(ev) => (ev.currentTarget.title = rowTitle(e, line.name, line.who, detail))}
+      onMouseEnter={(ev) => (ev.currentTarget.title = rowTitle(e, line.name, detail))}
       data-who={line.who}
       data-type={e.type}
       data-detail={detail}
