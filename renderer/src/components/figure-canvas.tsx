@@ -11,11 +11,12 @@
 // with them, and is redrawn on each table refresh (the table's slot), when the window
 // moves, on resize and on a theme change. It takes no pointer events: hover, click and
 // tooltips (the strip's counts, the exact bytes) are the DOM cells' underneath.
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { PeerInfo } from '../../../shared/contract';
 import { useServices } from '../context';
 import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
 import { useColorScheme } from '../hooks/use-color-scheme';
+import { cssVar } from '../lib/colors';
 import { fitEnd } from '../lib/fit-text';
 import { FIGURE_COLUMNS, bytesFigure, peerFigures, stripRuns, stripSummary, type Figure, type Tone } from '../lib/peer-figures';
 import type { AppState } from '../state/app-store';
@@ -55,8 +56,7 @@ interface Palette {
 }
 
 function readPalette(): Palette {
-  const cs = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  const v = (name: string, fallback: string) => cssVar(name) || fallback;
   const mono = v('--font-mono', 'monospace');
   const fs = v('--fs', '12px');
   return {
@@ -68,7 +68,7 @@ function readPalette(): Palette {
     beats: ['transparent', v('--beat-answered', '#22a04b'), v('--beat-late', '#e0a21b'), v('--beat-missed', '#e03131')],
     font: `400 ${fs} ${mono}`,
     bold: `600 ${fs} ${mono}`,
-    // app.css `.pt-body .c-bytes`
+    // app.css `.pt-body .c-bytes` before it was drawn
     small: `400 10.5px ${mono}`,
   };
 }
@@ -129,7 +129,8 @@ export function FigureCanvas({ ids, start, rowH, bodyRef, headRowRef }: Props) {
     return () => ro.disconnect();
   }, [headRowRef]);
 
-  const palette = usePalette(scheme);
+  // Re-read when the theme changes (the colours are CSS variables).
+  const palette = useMemo(readPalette, [scheme]);
   /** what the canvas shows now, and under which layout: lets a refresh redraw only changed cells */
   const shownRef = useRef<{ layout: unknown[]; rows: RowView[]; byPeer: Map<string, RowView> } | null>(null);
 
@@ -169,12 +170,6 @@ export function FigureCanvas({ ids, start, rowH, bodyRef, headRowRef }: Props) {
       style={geometry ? { left: geometry.left, top: start * rowH, width: geometry.width, height: peers.length * rowH } : { display: 'none' }}
     />
   );
-}
-
-function usePalette(scheme: string): Palette {
-  const ref = useRef<{ scheme: string; palette: Palette } | null>(null);
-  if (!ref.current || ref.current.scheme !== scheme) ref.current = { scheme, palette: readPalette() };
-  return ref.current.palette;
 }
 
 /** What one row shows in the drawn columns. */

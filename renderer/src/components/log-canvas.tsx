@@ -5,9 +5,10 @@
 // move twice a second cannot be selected anyway: a paused log (event-log.tsx) is DOM text
 // again, selectable and searchable. Each drawn row keeps its whole text as its accessible
 // name and tooltip (event-log.tsx LiveRow), so screen readers and tests read what is drawn.
-import { useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import type { LogEvent, LogEventType } from '../../../shared/contract';
 import { useColorScheme } from '../hooks/use-color-scheme';
+import { cssVar } from '../lib/colors';
 import { fmtClock } from '../lib/format';
 
 /** What a drawn row shows: the texts already cut to their columns (event-log.tsx useRowFit). */
@@ -37,8 +38,7 @@ interface Palette {
 }
 
 function readPalette(): Palette {
-  const cs = getComputedStyle(document.documentElement);
-  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  const v = (name: string, fallback: string) => cssVar(name) || fallback;
   const ui = v('--font-ui', 'sans-serif');
   const small = v('--fs-small', '11px');
   const bad = v('--bad', '#dc2626');
@@ -69,9 +69,8 @@ interface Props {
 export function LogCanvas({ lines, start, rowH, width, columns }: Props) {
   const scheme = useColorScheme();
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const paletteRef = useRef<{ scheme: string; palette: Palette } | null>(null);
-  if (!paletteRef.current || paletteRef.current.scheme !== scheme) paletteRef.current = { scheme, palette: readPalette() };
-  const palette = paletteRef.current.palette;
+  // Re-read when the theme changes (the colours are CSS variables).
+  const palette = useMemo(readPalette, [scheme]);
 
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
