@@ -56,16 +56,15 @@ interface Palette {
 }
 
 function readPalette(): Palette {
-  const v = (name: string, fallback: string) => cssVar(name) || fallback;
-  const mono = v('--font-mono', 'monospace');
-  const fs = v('--fs', '12px');
+  const mono = cssVar('--font-mono', 'monospace');
+  const fs = cssVar('--fs', '12px');
   return {
-    text: v('--text', '#1d2127'),
-    muted: v('--text-muted', '#69707a'),
-    warn: v('--warn', '#c27c0e'),
-    bad: v('--bad', '#dc2626'),
-    empty: v('--beat-empty', '#d9dde3'),
-    beats: ['transparent', v('--beat-answered', '#22a04b'), v('--beat-late', '#e0a21b'), v('--beat-missed', '#e03131')],
+    text: cssVar('--text', '#1d2127'),
+    muted: cssVar('--text-muted', '#69707a'),
+    warn: cssVar('--warn', '#c27c0e'),
+    bad: cssVar('--bad', '#dc2626'),
+    empty: cssVar('--beat-empty', '#d9dde3'),
+    beats: ['transparent', cssVar('--beat-answered', '#22a04b'), cssVar('--beat-late', '#e0a21b'), cssVar('--beat-missed', '#e03131')],
     font: `400 ${fs} ${mono}`,
     bold: `600 ${fs} ${mono}`,
     // app.css `.pt-body .c-bytes` before it was drawn

@@ -38,19 +38,18 @@ interface Palette {
 }
 
 function readPalette(): Palette {
-  const v = (name: string, fallback: string) => cssVar(name) || fallback;
-  const ui = v('--font-ui', 'sans-serif');
-  const small = v('--fs-small', '11px');
-  const bad = v('--bad', '#dc2626');
-  const ok = v('--ok', '#16a34a');
-  const warn = v('--warn', '#c27c0e');
+  const ui = cssVar('--font-ui', 'sans-serif');
+  const small = cssVar('--fs-small', '11px');
+  const bad = cssVar('--bad', '#dc2626');
+  const ok = cssVar('--ok', '#16a34a');
+  const warn = cssVar('--warn', '#c27c0e');
   return {
-    text: v('--text', '#1d2127'),
-    muted: v('--text-muted', '#69707a'),
+    text: cssVar('--text', '#1d2127'),
+    muted: cssVar('--text-muted', '#69707a'),
     // app.css `.ev-<type> .ev-type`
     tone: { closed: bad, error: bad, killed: bad, connected: ok, 'server-started': ok, 'fault-cleared': ok, reconnecting: warn, 'fault-set': warn },
     // app.css `.event time`: the mono font at 10.5 px
-    time: `400 10.5px ${v('--font-mono', 'monospace')}`,
+    time: `400 10.5px ${cssVar('--font-mono', 'monospace')}`,
     bold: `600 ${small} ${ui}`,
     plain: `400 ${small} ${ui}`,
   };

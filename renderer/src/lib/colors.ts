@@ -18,8 +18,9 @@ export function colorVar(peerId: string): string {
   return `var(--series-${colorIndex(peerId)})`;
 }
 
-export function cssVar(name: string, el: Element = document.documentElement): string {
-  return getComputedStyle(el).getPropertyValue(name).trim();
+/** A CSS custom property's value (of the root unless `el`), or `fallback` where it is unset. */
+export function cssVar(name: string, fallback = '', el: Element = document.documentElement): string {
+  return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
 }
 
 export function seriesColor(peerId: string): string {
