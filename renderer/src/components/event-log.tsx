@@ -36,6 +36,7 @@ export function EventLog() {
   const [filter, setFilter] = useState('');
   const [exporting, setExporting] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLOListElement>(null);
 
   const events = frozen ?? live;
   const newSincePause = frozen ? countNewer(live, frozen[0]?.seq ?? -1) : 0;
@@ -69,7 +70,10 @@ export function EventLog() {
   // Rows stay in normal flow after a top padding (positioned rows would each be a paint layer).
   // Keyed by position in the window, not by event: a refresh that prepends events (all of
   // them new in view at 30 events/s) rewrites the text of the same row elements instead of
-  // creating and styling new ones and removing the old.
+  // creating and styling new ones and removing the old. Live, a row element's props are only
+  // its place, so a refresh re-renders none of them: LogCanvas draws the lines and writes
+  // each row's name and data itself.
+  const lineCache = useMemo(() => new WeakMap<LogEvent, LogLineView>(), [fit]);
   const shown: React.ReactNode[] = [];
   const lines: LogLineView[] = [];
   for (let i = start; i < end; i++) {
@@ -77,9 +81,8 @@ export function EventLog() {
     const peerName = e.peer ? (names.get(e.peer) ?? e.peer) : undefined;
     if (frozen) shown.push(<EventRow key={i - start} event={e} index={i} count={rows.length} peerName={peerName} fit={fit} />);
     else {
-      const line = lineView(e, peerName, fit);
-      lines.push(line);
-      shown.push(<LiveRow key={i - start} line={line} index={i} count={rows.length} />);
+      lines.push(cachedLineView(lineCache, e, peerName, fit));
+      shown.push(<LiveRow key={i - start} index={i} count={rows.length} />);
     }
   }
 
@@ -89,9 +92,9 @@ export function EventLog() {
       {/* Absolutely placed in a flex item, so it is a relayout boundary (see .table-wrap). */}
       <div className="event-wrap">
         <div className="event-scroll" ref={scrollRef}>
-          <ol className="event-list" aria-label="Events, newest first" style={{ height: rows.length * EVENT_ROW_H, paddingTop: start * EVENT_ROW_H }}>
+          <ol className="event-list" ref={listRef} aria-label="Events, newest first" style={{ height: rows.length * EVENT_ROW_H, paddingTop: start * EVENT_ROW_H }}>
             {shown}
-            {!frozen && width > 0 && <LogCanvas lines={lines} start={start} rowH={EVENT_ROW_H} width={width} columns={COLUMNS} />}
+            {!frozen && width > 0 && <LogCanvas lines={lines} start={start} rowH={EVENT_ROW_H} width={width} columns={COLUMNS} listRef={listRef} />}
           </ol>
         </div>
       </div>
@@ -190,9 +193,28 @@ function useRowFit(scrollRef: React.RefObject<HTMLDivElement | null>): { fit: Ro
   return { fit, width };
 }
 
-function lineView(e: LogEvent, peerName: string | undefined, fit: RowFit): LogLineView {
+/**
+ * A row's line, made once per event while the fit and the peer's name stay: a refresh brings
+ * a few new events and shifts the rest, whose fitted texts are already known.
+ */
+function cachedLineView(cache: WeakMap<LogEvent, LogLineView>, e: LogEvent, peerName: string | undefined, fit: RowFit): LogLineView {
   const name = peerName ?? e.server ?? '';
-  return { event: e, name, who: fit.who(name), detail: fit.detail(e.type, describeEventDetail(e)) };
+  let line = cache.get(e);
+  if (!line || line.name !== name) cache.set(e, (line = lineView(e, name, fit)));
+  return line;
+}
+
+function lineView(e: LogEvent, name: string, fit: RowFit): LogLineView {
+  const detail = describeEventDetail(e);
+  return {
+    event: e,
+    name,
+    who: fit.who(name),
+    detail: fit.detail(e.type, detail),
+    fullDetail: detail,
+    label: `${fmtClock(e.t)} ${name} ${e.type}${detail ? ` — ${detail}` : ''}`,
+    title: rowTitle(e, name, detail),
+  };
 }
 
 /** Tooltip of a live row: the whole peer name with its id, the type and the whole detail. */
@@ -203,27 +225,12 @@ function rowTitle(e: LogEvent, name: string, detail: string): string {
 }
 
 /**
- * A live row: its text is drawn by LogCanvas; the element holds the row's place, border and
- * whole text (accessible name, tooltip, and data-* for the e2e tests' reader).
+ * A live row: its place in the list, border and height. LogCanvas draws its text and sets
+ * its whole line as its accessible name, tooltip and data-* (for the e2e tests' reader).
  */
-const LiveRow = memo(function LiveRow({ line, index, count }: { line: LogLineView; index: number; count: number }) {
-  const e = line.event;
-  const detail = describeEventDetail(e);
-  const label = `${fmtClock(e.t)} ${line.name} ${e.type}${detail ? ` — ${detail}` : ''}`;
-  return (
-    <li
-      className="event"
-      aria-posinset={index + 1}
-      aria-setsize={count}
-      aria-label={label}
-      // Written on hover, not with every refresh: a changed title restyles the row.
-      onMouseEnter={(ev) => (ev.currentTarget.title = rowTitle(e, line.name, detail))}
-      data-who={line.who}
-      data-type={e.type}
-      data-detail={detail}
-    />
-  );
-}, (a, b) => a.index === b.index && a.count === b.count && a.line.event === b.line.event && a.line.who === b.line.who && a.line.detail === b.line.detail);
+const LiveRow = memo(function LiveRow({ index, count }: { index: number; count: number }) {
+  return <li className="event" aria-posinset={index + 1} aria-setsize={count} />;
+});
 
 interface EventRowProps {
   event: LogEvent;

@@ -4,8 +4,9 @@
 // raster per refresh (bench `ui`: log windows were the second most expensive). Lines that
 // move twice a second cannot be selected anyway: a paused log (event-log.tsx) is DOM text
 // again, selectable and searchable. Each drawn row keeps its whole text as its accessible
-// name and tooltip (event-log.tsx LiveRow), so screen readers and tests read what is drawn.
-import { useLayoutEffect, useMemo, useRef } from 'react';
+// name and tooltip (set here, on the list's row elements), so screen readers and tests read
+// what is drawn.
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { LogEvent, LogEventType } from '../../../shared/contract';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { cssVar } from '../lib/colors';
@@ -17,7 +18,13 @@ export interface LogLineView {
   /** the peer's (or server's) whole name: the row's accessible name and tooltip carry it */
   name: string;
   who: string;
+  /** the detail cut to its column */
   detail: string;
+  fullDetail: string;
+  /** the whole line: the row's accessible name */
+  label: string;
+  /** the row's tooltip */
+  title: string;
 }
 
 /** The row's columns (app.css `.event`): padding, time, peer, gaps; the type and detail take the rest. */
@@ -63,23 +70,65 @@ interface Props {
   /** px: the list's width */
   width: number;
   columns: LogColumns;
+  /** the list whose first `lines.length` children are the drawn rows */
+  listRef: React.RefObject<HTMLElement | null>;
 }
 
-export function LogCanvas({ lines, start, rowH, width, columns }: Props) {
+export function LogCanvas({ lines, start, rowH, width, columns, listRef }: Props) {
   const scheme = useColorScheme();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   // Re-read when the theme changes (the colours are CSS variables).
   const palette = useMemo(readPalette, [scheme]);
+  /** type → its width in the bold font, for this palette */
+  const typeWidths = useMemo(() => new Map<string, number>(), [palette]);
+  const linesRef = useRef(lines);
 
   useLayoutEffect(() => {
+    linesRef.current = lines;
     const canvas = canvasRef.current;
-    if (canvas && width > 0) draw(canvas, lines, rowH, width, columns, palette);
+    if (canvas && width > 0) draw(canvas, lines, rowH, width, columns, palette, typeWidths);
+    if (listRef.current) labelRows(listRef.current, lines);
   });
+
+  // Tooltips are written when the pointer comes to a row, not on every refresh: a changed
+  // `title` restyles its element (the UA stylesheet has `abbr[title]`).
+  useEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    const onOver = (e: MouseEvent) => {
+      const row = (e.target as Element).closest?.<HTMLElement>('li');
+      const i = row ? Array.prototype.indexOf.call(list.children, row) : -1;
+      const line = linesRef.current[i];
+      if (row && line) row.title = line.title;
+    };
+    list.addEventListener('mouseover', onOver);
+    return () => list.removeEventListener('mouseover', onOver);
+  }, [listRef]);
 
   return <canvas ref={canvasRef} className="log-canvas" aria-hidden="true" style={{ top: start * rowH, width, height: lines.length * rowH }} />;
 }
 
-function draw(canvas: HTMLCanvasElement, lines: LogLineView[], rowH: number, width: number, c: LogColumns, p: Palette): void {
+/** What each row element was last labelled with: a refresh writes only rows whose line changed. */
+const rowLines = new WeakMap<Element, LogLineView>();
+
+/** Each row's whole line as its accessible name, and data-* for tests: attributes no style rule reads (no restyle, layout or paint). */
+function labelRows(list: HTMLElement, lines: LogLineView[]): void {
+  const rows = list.children;
+  for (let i = 0; i < lines.length && i < rows.length; i++) {
+    const row = rows[i];
+    const l = lines[i];
+    if (rowLines.get(row) === l) continue;
+    rowLines.set(row, l);
+    row.setAttribute('aria-label', l.label);
+    row.setAttribute('data-who', l.who);
+    row.setAttribute('data-type', l.event.type);
+    row.setAttribute('data-detail', l.fullDetail);
+    // A row under the pointer keeps a tooltip: it follows the row's new line.
+    if (row.hasAttribute('title')) row.setAttribute('title', l.title);
+  }
+}
+
+function draw(canvas: HTMLCanvasElement, lines: LogLineView[], rowH: number, width: number, c: LogColumns, p: Palette, typeWidths: Map<string, number>): void {
   const dpr = window.devicePixelRatio || 1;
   const w = Math.ceil(width * dpr);
   const h = Math.ceil(lines.length * rowH * dpr);
@@ -109,7 +158,9 @@ function draw(canvas: HTMLCanvasElement, lines: LogLineView[], rowH: number, wid
     ctx.fillText(l.who, whoX, y);
     ctx.fillStyle = p.tone[l.event.type] ?? p.text;
     ctx.fillText(l.event.type, whatX, y);
-    typeW.push(ctx.measureText(l.event.type).width);
+    let tw = typeWidths.get(l.event.type);
+    if (tw === undefined) typeWidths.set(l.event.type, (tw = ctx.measureText(l.event.type).width));
+    typeW.push(tw);
   });
   ctx.font = p.plain;
   ctx.fillStyle = p.text;
