@@ -11,10 +11,10 @@
 // with them, and is redrawn on each table refresh (the table's slot), when the window
 // moves, on resize and on a theme change. It takes no pointer events: hover, click and
 // tooltips (the strip's counts, the exact bytes) are the DOM cells' underneath.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { PeerInfo } from '../../../shared/contract';
 import { useServices } from '../context';
-import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
+import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { cssVar } from '../lib/colors';
 import { fitEnd } from '../lib/fit-text';
@@ -98,17 +98,18 @@ interface Props {
   headRowRef: React.RefObject<HTMLElement | null>;
 }
 
-const selectSeriesVersion = (s: AppState) => s.seriesVersion;
-const selectPeers = (s: AppState) => s.peers;
+/** What the canvas shows, and from what: a refresh redraws only changed cells, and nothing when nothing moved. */
+interface Shown {
+  layout: unknown[];
+  ids: string[];
+  peers: AppState['peers'];
+  seriesVersion: number;
+  rows: RowView[];
+  byPeer: Map<string, RowView>;
+}
 
 export function FigureCanvas({ ids, start, rowH, bodyRef, headRowRef }: Props) {
   const { store, series } = useServices();
-  // The table re-renders only when a row's DOM changes; the figures follow the store here,
-  // in the table's slot, and new beats redraw the strips even when no figure changed.
-  const peersById = useThrottledStore(store, selectPeers, SLOTS.table);
-  useThrottledStore(store, selectSeriesVersion, SLOTS.table);
-  // A row whose peer the store no longer has (removed since the table's render) stays blank.
-  const peers: (PeerInfo | undefined)[] = ids.map((id) => peersById[id]);
   const scheme = useColorScheme();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [geometry, setGeometry] = useState<FigureGeometry | null>(null);
@@ -130,8 +131,44 @@ export function FigureCanvas({ ids, start, rowH, bodyRef, headRowRef }: Props) {
 
   // Re-read when the theme changes (the colours are CSS variables).
   const palette = useMemo(readPalette, [scheme]);
-  /** what the canvas shows now, and under which layout: lets a refresh redraw only changed cells */
-  const shownRef = useRef<{ layout: unknown[]; rows: RowView[]; byPeer: Map<string, RowView> } | null>(null);
+  const shownRef = useRef<Shown | null>(null);
+  const propsRef = useRef({ ids, start, rowH, geometry, palette });
+  propsRef.current = { ids, start, rowH, geometry, palette };
+
+  /** Draws the store's figures for the rows in the DOM (a row whose peer is gone stays blank). */
+  const paint = useCallback(() => {
+    const { ids, start, rowH, geometry, palette } = propsRef.current;
+    const canvas = canvasRef.current;
+    const body = bodyRef.current;
+    if (!canvas || !body || !geometry) return;
+    const s = store.getState();
+    const layout = [geometry, palette, start, rowH, ids.length, window.devicePixelRatio];
+    const shown = shownRef.current;
+    const same = shown !== null && layout.every((v, i) => v === shown.layout[i]);
+    if (same && shown.ids === ids && shown.peers === s.peers && shown.seriesVersion === s.seriesVersion) return;
+    const views = ids.map((id) => (s.peers[id] ? rowView(s.peers[id], series) : BLANK_ROW));
+    draw(canvas, geometry, palette, views, rowH, same ? shown.rows : null);
+    const byPeer = new Map(ids.map((id, i) => [id, views[i]]));
+    shownRef.current = { layout, ids, peers: s.peers, seriesVersion: s.seriesVersion, rows: views, byPeer };
+    labelCells(body, byPeer);
+  }, [store, series, bodyRef]);
+
+  // On every render (rows, window, geometry or theme changed): at once.
+  useLayoutEffect(paint);
+  // New figures and beats: in the table's slot, without rendering anything. After the slot's
+  // task has rendered the table (a microtask), so a slot that also re-renders the rows draws once.
+  useEffect(() => {
+    let live = true;
+    const flush = () => queueMicrotask(() => live && paint());
+    const unsub = store.subscribe((st, prev) => {
+      if (st.peers !== prev.peers || st.seriesVersion !== prev.seriesVersion) scheduleOnGrid(SLOTS.table, flush);
+    });
+    return () => {
+      live = false;
+      unsub();
+      cancelOnGrid(SLOTS.table, flush);
+    };
+  }, [store, paint]);
 
   // Tooltips are written when the pointer comes to a cell, not on every refresh: a changed
   // `title` restyles its element (the UA stylesheet has `abbr[title]`).
@@ -147,26 +184,13 @@ export function FigureCanvas({ ids, start, rowH, bodyRef, headRowRef }: Props) {
     body.addEventListener('mouseover', onOver);
     return () => body.removeEventListener('mouseover', onOver);
   }, [bodyRef]);
-  useLayoutEffect(() => {
-    const canvas = canvasRef.current;
-    const body = bodyRef.current;
-    if (!canvas || !body || !geometry) return;
-    const views = peers.map((peer) => (peer ? rowView(peer, series) : BLANK_ROW));
-    const layout = [geometry, palette, start, rowH, peers.length, window.devicePixelRatio];
-    const shown = shownRef.current;
-    const same = shown !== null && layout.every((v, i) => v === shown.layout[i]);
-    draw(canvas, geometry, palette, views, rowH, same ? shown.rows : null);
-    const byPeer = new Map(ids.map((id, i) => [id, views[i]]));
-    shownRef.current = { layout, rows: views, byPeer };
-    labelCells(body, byPeer);
-  });
 
   return (
     <canvas
       ref={canvasRef}
       className="fig-canvas"
       aria-hidden="true"
-      style={geometry ? { left: geometry.left, top: start * rowH, width: geometry.width, height: peers.length * rowH } : { display: 'none' }}
+      style={geometry ? { left: geometry.left, top: start * rowH, width: geometry.width, height: ids.length * rowH } : { display: 'none' }}
     />
   );
 }
@@ -320,18 +344,22 @@ function cellsOf(row: Element): RowCells {
   return c;
 }
 
+/** What each row element's cells were last labelled with: a refresh writes only changed labels. */
+const rowLabels = new WeakMap<Element, RowView>();
+
 /** Each drawn cell's text as its accessible name: an attribute no style rule reads, so no restyle, layout or paint. */
 function labelCells(body: HTMLElement, byPeer: Map<string, RowView>): void {
   for (const row of body.children) {
     const view = byPeer.get((row as HTMLElement).dataset.peer ?? '');
     if (!view) continue;
+    const was = rowLabels.get(row);
+    rowLabels.set(row, view);
     const cells = cellsOf(row);
-    cells.figs.forEach((cell, k) => setAttr(cell, 'aria-label', view.figs[k]?.text ?? ''));
-    if (cells.bytes) setAttr(cells.bytes, 'aria-label', view.bytes.label);
-    if (cells.strip) setAttr(cells.strip, 'aria-label', view.beatSummary);
+    cells.figs.forEach((cell, k) => {
+      const text = view.figs[k]?.text ?? '';
+      if (!was || (was.figs[k]?.text ?? '') !== text) cell.setAttribute('aria-label', text);
+    });
+    if (cells.bytes && (!was || was.bytes.label !== view.bytes.label)) cells.bytes.setAttribute('aria-label', view.bytes.label);
+    if (cells.strip && (!was || was.beatSummary !== view.beatSummary)) cells.strip.setAttribute('aria-label', view.beatSummary);
   }
-}
-
-function setAttr(el: HTMLElement, name: string, value: string): void {
-  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
