@@ -8,7 +8,7 @@ import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
 import type { AppState } from '../state/app-store';
 import { useNow } from '../hooks/use-now';
 import { describeFaults, fmtClock, fmtDuration, hasFaults } from '../lib/format';
-import { describeLastClose, lastCloseOf, latestCloseEvent, type LastClose } from '../lib/last-close';
+import { cachedCloseTimes, describeLastClose, lastCloseOf, type LastClose } from '../lib/last-close';
 import { usePeerActions } from '../peer-actions';
 import { uiStore } from '../state/ui-store';
 import { DropDialog } from './drop-dialog';
@@ -53,7 +53,7 @@ export function PeerControls() {
 
 function PeerSummary({ peer: p }: { peer: PeerInfo }) {
   const since = p.stats.connectedSince;
-  const closeEvent = useApp((s) => latestCloseEvent(s.events, p.id));
+  const closeEvent = useApp((s) => cachedCloseTimes(s.events).get(p.id));
   const lastClose = lastCloseOf(p, closeEvent);
   return (
     <div className="peer-summary">

@@ -23,18 +23,55 @@ export function lastCloseTimes(events: readonly LogEvent[]): Map<string, { reaso
 export type CloseTimes = ReadonlyMap<string, { reason: CloseReason | undefined; t: number; seq: number }>;
 
 const closeCache = new WeakMap<readonly LogEvent[], CloseTimes>();
+/** the last array computed, to derive the next one from it */
+let lastEvents: readonly LogEvent[] | null = null;
+let lastTimes: CloseTimes = new Map();
+
+/** Newest-first arrays are prepended at most this many events at a time to be derived incrementally. */
+const MAX_PREPENDED = 256;
 
 /**
  * lastCloseTimes, computed once per events array: the store replaces the array on every
  * change, so many table rows selecting their own close from the same state share one scan.
+ * An array that is the previous one with new events in front (and its oldest dropped), as
+ * the store makes it for every batch, is derived from the previous result by looking at the
+ * new and the dropped events only; the same Map comes back when neither holds a close.
  */
 export function cachedCloseTimes(events: readonly LogEvent[]): CloseTimes {
   let m = closeCache.get(events);
   if (!m) {
-    m = lastCloseTimes(events);
+    m = (lastEvents && derivedCloseTimes(lastEvents, lastTimes, events)) ?? lastCloseTimes(events);
     closeCache.set(events, m);
+    lastEvents = events;
+    lastTimes = m;
   }
   return m;
+}
+
+/** `next` from `prev` when next = [k new events, ...prev's first next.length − k]; else null. */
+function derivedCloseTimes(prev: readonly LogEvent[], times: CloseTimes, next: readonly LogEvent[]): CloseTimes | null {
+  if (prev.length === 0 || next.length === 0) return null;
+  let k = 0;
+  while (k < next.length && k <= MAX_PREPENDED && next[k] !== prev[0]) k++;
+  if (next[k] !== prev[0]) return null;
+  const kept = next.length - k;
+  if (kept > prev.length || next[next.length - 1] !== prev[kept - 1]) return null;
+  // A dropped event that is some peer's latest close: that peer's entry would have to fall
+  // back to an older close, which only a scan finds.
+  for (let i = kept; i < prev.length; i++) {
+    const e = prev[i];
+    if (e.type === 'closed' && e.peer && times.get(e.peer)?.seq === e.seq) return null;
+  }
+  let out: Map<string, { reason: CloseReason | undefined; t: number; seq: number }> | null = null;
+  for (let i = 0; i < k; i++) {
+    const e = next[i];
+    if (e.type !== 'closed' || !e.peer) continue;
+    const had = (out ?? times).get(e.peer);
+    if (had && had.seq >= e.seq) continue;
+    out ??= new Map(times);
+    out.set(e.peer, { reason: e.reason, t: e.t, seq: e.seq });
+  }
+  return out ?? times;
 }
 
 /**
@@ -63,13 +100,4 @@ export function lastCloseTitle(c: LastClose, now: number): string {
 export function fmtAgo(ms: number): string {
   if (!Number.isFinite(ms)) return '';
   return ms < 1000 ? 'just now' : `${fmtDuration(ms)} ago`;
-}
-
-/** The newest `closed` event of one peer (events newest first, as the store keeps them). */
-export function latestCloseEvent(events: readonly LogEvent[], peerId: string): LogEvent | undefined {
-  let best: LogEvent | undefined;
-  for (const e of events) {
-    if (e.type === 'closed' && e.peer === peerId && (!best || e.seq > best.seq)) best = e;
-  }
-  return best;
 }

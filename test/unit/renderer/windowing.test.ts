@@ -67,7 +67,37 @@ describe('cachedCloseTimes', () => {
     const m = cachedCloseTimes(evs);
     expect(cachedCloseTimes(evs)).toBe(m);
     expect([...m]).toEqual([...lastCloseTimes(evs)]);
-    expect(cachedCloseTimes([...evs])).not.toBe(m);
+    // A new array of the same events is derived from the last one: nothing new, the same Map.
+    expect(cachedCloseTimes([...evs])).toBe(m);
+    const other = [event(1, { peer: 'c', type: 'closed' })];
+    expect([...cachedCloseTimes(other)]).toEqual([...lastCloseTimes(other)]);
+  });
+
+  it('derives each batch’s array from the previous one and always agrees with a full scan', () => {
+    // The store's way: newest first, fresh events in front, the oldest dropped past the limit.
+    const limit = 40;
+    let rand = 7;
+    const next = () => ((rand = (rand * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const types: LogEvent['type'][] = ['closed', 'connected', 'fault-set', 'reconnecting'];
+    let seq = 0;
+    let evs: LogEvent[] = [];
+    let reused = 0;
+    for (let batch = 0; batch < 300; batch++) {
+      const fresh: LogEvent[] = [];
+      const n = Math.floor(next() * 4);
+      for (let i = 0; i < n; i++) {
+        const type = types[Math.floor(next() * (batch % 50 < 25 ? 4 : 1.2))];
+        fresh.unshift(event(++seq, { peer: `p${Math.floor(next() * 5)}`, type, reason: type === 'closed' ? 'peer-reset' : undefined }));
+      }
+      const before = cachedCloseTimes(evs);
+      evs = fresh.concat(evs);
+      if (evs.length > limit) evs.length = limit;
+      const m = cachedCloseTimes(evs);
+      expect([...m].sort()).toEqual([...lastCloseTimes(evs)].sort());
+      if (m === before) reused++;
+    }
+    // Batches without a close keep the same Map (selectors see no change).
+    expect(reused).toBeGreaterThan(20);
   });
 });
 
