@@ -1,5 +1,5 @@
 // Heartbeat servers: start one (inline form), list them with Stop.
-import { useState, type FormEvent } from 'react';
+import { memo, useState, type FormEvent } from 'react';
 import type { ServerInfo, StartServerArgs } from '../../../shared/contract';
 import { useApp, useServices } from '../context';
 import { useCommandForm } from '../hooks/use-command-form';
@@ -28,7 +28,8 @@ export function ServersPanel() {
   );
 }
 
-function StartServerForm() {
+/** Memoized: the list re-renders whenever a server's figures move, the form need not. */
+const StartServerForm = memo(function StartServerForm() {
   const { transport, store } = useServices();
   const [port, setPort] = useState('');
   const [host, setHost] = useState('');
@@ -71,7 +72,7 @@ function StartServerForm() {
       </div>
     </form>
   );
-}
+});
 
 function ServerItem({ server: s }: { server: ServerInfo }) {
   const { transport, store } = useServices();
