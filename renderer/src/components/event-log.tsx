@@ -14,7 +14,7 @@ import { exportFileName, sessionToCsv } from '../lib/csv';
 import { downloadText } from '../lib/download';
 import { describeEventDetail, fmtClock } from '../lib/format';
 import { canvasMeasure, fitEnd, fitMiddle, type Measure } from '../lib/fit-text';
-import { LogCanvas, type LogColumns, type LogLineView } from './log-canvas';
+import { LogCanvas, type LogColumns, type LogLineView, type LogLines } from './log-canvas';
 import { errorText } from '../lib/form-checks';
 import { peerNamesSelector, type PeerNames } from '../lib/peer-names';
 import { toCommandFailure } from '../transport/to-failure';
@@ -29,11 +29,14 @@ const selectEvents = (s: AppState) => s.events;
 
 export function EventLog() {
   const { transport, store } = useServices();
-  const live = useThrottledStore(store, selectEvents, SLOTS.log);
-  const namesSelector = useMemo(() => peerNamesSelector(), []);
-  const names = useApp(namesSelector);
   const [frozen, setFrozen] = useState<LogEvent[] | null>(null);
   const [filter, setFilter] = useState('');
+  // Live and unfiltered, new events that leave the number of rows as it is need no render:
+  // LogCanvas draws them (linesNow below). Paused or filtered, the list renders them.
+  const plain = !frozen && !filter.trim();
+  const live = useThrottledStore(store, selectEvents, SLOTS.log, undefined, (shown, next) => plain && shown.length === next.length);
+  const namesSelector = useMemo(() => peerNamesSelector(), []);
+  const names = useApp(namesSelector);
   const [exporting, setExporting] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
@@ -50,9 +53,11 @@ export function EventLog() {
   const { fit, width } = useRowFit(scrollRef);
 
   // Stable callbacks: the memoized head re-renders only when what it shows changes.
-  const liveRef = useRef(live);
-  liveRef.current = live;
-  const togglePause = useCallback(() => setFrozen((f) => (f ? null : liveRef.current)), []);
+  /** the events the live log shows (drawn since the last render, or rendered) */
+  const shownRef = useRef(live);
+  shownRef.current = live;
+  // Pausing keeps the lines on screen.
+  const togglePause = useCallback(() => setFrozen((f) => (f ? null : shownRef.current)), []);
   const doExport = useCallback(async (kind: 'json' | 'csv') => {
     setExporting(true);
     try {
@@ -74,6 +79,23 @@ export function EventLog() {
   // its place, so a refresh re-renders none of them: LogCanvas draws the lines and writes
   // each row's name and data itself.
   const lineCache = useMemo(() => new WeakMap<LogEvent, LogLineView>(), [fit]);
+  const viewRef = useRef({ plain, count: rows.length, start, end, names, fit, lineCache });
+  viewRef.current = { plain, count: rows.length, start, end, names, fit, lineCache };
+  /** The store's newest events as the rendered rows' lines, while only their text moved; else null (a render is due). */
+  const linesNow = useCallback((): LogLines | null => {
+    const v = viewRef.current;
+    const newest = store.getState().events;
+    if (!v.plain || newest.length !== v.count) return null;
+    const out: LogLineView[] = [];
+    for (let i = v.start; i < v.end; i++) {
+      const e = newest[i];
+      out.push(cachedLineView(v.lineCache, e, e.peer ? (v.names.get(e.peer) ?? e.peer) : undefined, v.fit));
+    }
+    return { events: newest, lines: out };
+  }, [store]);
+  const onPainted = useCallback((drawn: readonly LogEvent[]) => {
+    shownRef.current = drawn as LogEvent[];
+  }, []);
   const shown: React.ReactNode[] = [];
   const lines: LogLineView[] = [];
   for (let i = start; i < end; i++) {
@@ -94,7 +116,7 @@ export function EventLog() {
         <div className="event-scroll" ref={scrollRef}>
           <ol className="event-list" ref={listRef} aria-label="Events, newest first" style={{ height: rows.length * EVENT_ROW_H, paddingTop: start * EVENT_ROW_H }}>
             {shown}
-            {!frozen && width > 0 && <LogCanvas lines={lines} start={start} rowH={EVENT_ROW_H} width={width} columns={COLUMNS} listRef={listRef} />}
+            {!frozen && width > 0 && <LogCanvas rendered={{ events: rows, lines }} linesNow={linesNow} onPainted={onPainted} start={start} rowH={EVENT_ROW_H} width={width} columns={COLUMNS} listRef={listRef} />}
           </ol>
         </div>
       </div>

@@ -6,7 +6,9 @@
 // again, selectable and searchable. Each drawn row keeps its whole text as its accessible
 // name and tooltip (set here, on the list's row elements), so screen readers and tests read
 // what is drawn.
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useServices } from '../context';
+import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
 import type { LogEvent, LogEventType } from '../../../shared/contract';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { cssVar } from '../lib/colors';
@@ -62,8 +64,19 @@ function readPalette(): Palette {
   };
 }
 
-interface Props {
+/** Lines to draw, and the events array they were made from (the whole list, newest first). */
+export interface LogLines {
+  events: readonly LogEvent[];
   lines: LogLineView[];
+}
+
+interface Props {
+  /** the lines of the rendered rows */
+  rendered: LogLines;
+  /** the newest lines for the same rows, drawn at the log's refresh without a render; null when a render is due */
+  linesNow(): LogLines | null;
+  /** after each paint, with the events drawn */
+  onPainted(events: readonly LogEvent[]): void;
   /** index of the first line in the list */
   start: number;
   rowH: number;
@@ -74,21 +87,54 @@ interface Props {
   listRef: React.RefObject<HTMLElement | null>;
 }
 
-export function LogCanvas({ lines, start, rowH, width, columns, listRef }: Props) {
+export function LogCanvas({ rendered, linesNow, onPainted, start, rowH, width, columns, listRef }: Props) {
+  const { store } = useServices();
   const scheme = useColorScheme();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   // Re-read when the theme changes (the colours are CSS variables).
   const palette = useMemo(readPalette, [scheme]);
   /** type → its width in the bold font, for this palette */
   const typeWidths = useMemo(() => new Map<string, number>(), [palette]);
-  const linesRef = useRef(lines);
+  /** what the canvas shows, and under which layout */
+  const shownRef = useRef<{ events: readonly LogEvent[]; layout: unknown[]; lines: LogLineView[] } | null>(null);
+  const propsRef = useRef({ rowH, width, columns, palette, typeWidths, linesNow, onPainted });
+  propsRef.current = { rowH, width, columns, palette, typeWidths, linesNow, onPainted };
 
-  useLayoutEffect(() => {
-    linesRef.current = lines;
+  const paint = useCallback((src: LogLines, start: number) => {
+    const { rowH, width, columns, palette, typeWidths, onPainted } = propsRef.current;
     const canvas = canvasRef.current;
-    if (canvas && width > 0) draw(canvas, lines, rowH, width, columns, palette, typeWidths);
-    if (listRef.current) labelRows(listRef.current, lines);
-  });
+    if (!canvas || width <= 0) return;
+    const layout = [start, src.lines.length, width, palette, rowH];
+    const shown = shownRef.current;
+    if (shown && shown.events === src.events && layout.every((v, i) => v === shown.layout[i])) return onPainted(shown.events);
+    draw(canvas, src.lines, rowH, width, columns, palette, typeWidths);
+    if (listRef.current) labelRows(listRef.current, src.lines);
+    shownRef.current = { events: src.events, layout, lines: src.lines };
+    onPainted(src.events);
+  }, [listRef]);
+
+  // A render (rows, window, width or theme changed): at once, with the newest events when
+  // the rendered rows can show them (a render for another reason must not draw older lines).
+  useLayoutEffect(() => paint(propsRef.current.linesNow() ?? rendered, start));
+  // New events: in the log's slot, after the slot's task has rendered whatever it renders (a microtask).
+  const startRef = useRef(start);
+  startRef.current = start;
+  useEffect(() => {
+    let live = true;
+    const flush = () =>
+      queueMicrotask(() => {
+        const src = live ? propsRef.current.linesNow() : null;
+        if (src) paint(src, startRef.current);
+      });
+    const unsub = store.subscribe((s, prev) => {
+      if (s.events !== prev.events) scheduleOnGrid(SLOTS.log, flush);
+    });
+    return () => {
+      live = false;
+      unsub();
+      cancelOnGrid(SLOTS.log, flush);
+    };
+  }, [store, paint]);
 
   // Tooltips are written when the pointer comes to a row, not on every refresh: a changed
   // `title` restyles its element (the UA stylesheet has `abbr[title]`).
@@ -98,14 +144,14 @@ export function LogCanvas({ lines, start, rowH, width, columns, listRef }: Props
     const onOver = (e: MouseEvent) => {
       const row = (e.target as Element).closest?.<HTMLElement>('li');
       const i = row ? Array.prototype.indexOf.call(list.children, row) : -1;
-      const line = linesRef.current[i];
+      const line = shownRef.current?.lines[i];
       if (row && line) row.title = line.title;
     };
     list.addEventListener('mouseover', onOver);
     return () => list.removeEventListener('mouseover', onOver);
   }, [listRef]);
 
-  return <canvas ref={canvasRef} className="log-canvas" aria-hidden="true" style={{ top: start * rowH, width, height: lines.length * rowH }} />;
+  return <canvas ref={canvasRef} className="log-canvas" aria-hidden="true" style={{ top: start * rowH, width, height: rendered.lines.length * rowH }} />;
 }
 
 /** What each row element was last labelled with: a refresh writes only rows whose line changed. */
