@@ -17,6 +17,7 @@ import { useServices } from '../context';
 import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { cssVar } from '../lib/colors';
+import { liveContext } from '../lib/live-canvas';
 import { fitEnd } from '../lib/fit-text';
 import { FIGURE_COLUMNS, bytesFigure, peerFigures, stripRuns, stripSummary, type Figure, type Tone } from '../lib/peer-figures';
 import type { AppState } from '../state/app-store';
@@ -231,7 +232,7 @@ function draw(canvas: HTMLCanvasElement, g: FigureGeometry, p: Palette, rows: Ro
   // Resizing a canvas clears and reallocates it: only when its size changed.
   if (canvas.width !== w) canvas.width = w;
   if (canvas.height !== h) canvas.height = h;
-  const ctx = canvas.getContext('2d');
+  const ctx = liveContext(canvas);
   if (!ctx) return;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   if (!before) ctx.clearRect(0, 0, g.width, rows.length * rowH);

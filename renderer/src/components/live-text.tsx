@@ -6,6 +6,7 @@
 // name (role img), an attribute that no style rule reads.
 import { useLayoutEffect, useRef } from 'react';
 import { useColorScheme } from '../hooks/use-color-scheme';
+import { liveContext } from '../lib/live-canvas';
 
 export function LiveText({ text }: { text: string }) {
   const scheme = useColorScheme();
@@ -21,7 +22,7 @@ export function LiveText({ text }: { text: string }) {
       const cs = getComputedStyle(canvas);
       s = state.current = { scheme, font: `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`, color: cs.color, width: s?.width ?? 0 };
     }
-    const ctx = canvas.getContext('2d');
+    const ctx = liveContext(canvas);
     if (!ctx) return;
     ctx.font = s.font;
     const needed = Math.ceil(ctx.measureText(text).width);

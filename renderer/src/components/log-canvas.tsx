@@ -12,6 +12,7 @@ import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
 import type { LogEvent, LogEventType } from '../../../shared/contract';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { cssVar } from '../lib/colors';
+import { liveContext } from '../lib/live-canvas';
 import { fmtClock } from '../lib/format';
 
 /** What a drawn row shows: the texts already cut to their columns (event-log.tsx useRowFit). */
@@ -180,7 +181,7 @@ function draw(canvas: HTMLCanvasElement, lines: LogLineView[], rowH: number, wid
   const h = Math.ceil(lines.length * rowH * dpr);
   if (canvas.width !== w) canvas.width = w;
   if (canvas.height !== h) canvas.height = h;
-  const ctx = canvas.getContext('2d');
+  const ctx = liveContext(canvas);
   if (!ctx) return;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, lines.length * rowH);

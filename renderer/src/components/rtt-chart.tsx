@@ -10,6 +10,7 @@ import { useApp, useServices, useUi } from '../context';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { RANGE_MS, buildColumns, downIntervals, faultMarkers, stackLabels, type DownInterval, type FaultMarker } from '../lib/chart-data';
 import { cssVar, seriesColor } from '../lib/colors';
+import { withLiveContexts } from '../lib/live-canvas';
 import { fmtClock, fmtMs } from '../lib/format';
 import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
 import { uiStore } from '../state/ui-store';
@@ -124,7 +125,8 @@ export function RttChart() {
         ],
       },
     };
-    const u = new uPlot(opts, [[], ...peerSeries.map(() => []), ...bandSeries.map(() => [])], host);
+    // Its canvas redraws 4×/s: desynchronized like the table's and the log's (lib/live-canvas).
+    const u = withLiveContexts(() => new uPlot(opts, [[], ...peerSeries.map(() => []), ...bandSeries.map(() => [])], host));
     plotRef.current = u;
     // The canvas and its legend table are visual; the host's aria-label and the peer table
     // carry the information. Hiding them also keeps legend <tr>s out of getByRole('row').
