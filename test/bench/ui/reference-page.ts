@@ -2,9 +2,9 @@
 // of the same data — the same fake window.heartwire, the same batches, the same refresh grid
 // (SLOTS) — with the least work a browser page can do for it: no framework, no store beyond
 // plain arrays, every figure written as a text node's data only when its text changed, one
-// canvas for the chart. It is to the UI what the `floor` server is to the engine: the
-// platform's own cost of this screen on this machine, measured by the same harness in the
-// same run, so the app's figure reads as a ratio.
+// canvas for the chart (its canvases desynchronized, as the app's). It is to the UI what the
+// `floor` server is to the engine: the platform's own cost of this screen on this machine,
+// measured by the same harness in the same run, so the app's figure reads as a ratio.
 //
 // What it shows, as in the app at 1440×900: the first `rows` peers of the table (name,
 // state, a 60-beat strip as a CSS gradient, last/p50/p99/jitter RTT, loss, φ, reconnects,
@@ -43,6 +43,9 @@ export interface ReferenceConfig {
 export function installReferencePage(cfg: ReferenceConfig): void {
   const api = (window as unknown as { heartwire: HeartwireApi }).heartwire;
   const doc = document;
+  // Desynchronized, as the app's timer-driven canvases are (renderer/src/lib/live-canvas.ts):
+  // a changed canvas is handed to the compositor alone, without a main-frame commit.
+  const LIVE: CanvasRenderingContext2DSettings = { desynchronized: true };
   const el = (tag: string, css: string, parent: HTMLElement): HTMLElement => {
     const e = doc.createElement(tag);
     e.style.cssText = css;
@@ -101,7 +104,7 @@ export function installReferencePage(cfg: ReferenceConfig): void {
       c.height = Math.ceil(rb.height);
       c.style.cssText = 'position:absolute;left:0;top:0;pointer-events:none';
       r.appendChild(c);
-      regionCanvas.set(r, c.getContext('2d')!);
+      regionCanvas.set(r, c.getContext('2d', LIVE)!);
       for (const d of list) {
         const b = d.box.getBoundingClientRect();
         const cs = getComputedStyle(d.box);
@@ -191,7 +194,7 @@ export function installReferencePage(cfg: ReferenceConfig): void {
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', `RTT of ${cfg.charted} peers`);
   chartBox.appendChild(canvas);
-  const g = canvas.getContext('2d')!;
+  const g = canvas.getContext('2d', LIVE)!;
 
   const tableTop = 48 + cfg.chartH + 50;
   const table = region(el('div', `position:absolute;left:8px;top:${tableTop}px;width:${cfg.chartW}px;height:${cfg.rows * 26}px;background:#fff;font-variant-numeric:tabular-nums`, body));
