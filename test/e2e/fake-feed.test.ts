@@ -1,7 +1,8 @@
 // The app fed by the UI benchmark's fake window.heartwire (test/bench/ui/fake-heartwire.ts):
 // its event log starts full and stays full, so a refresh brings new events without changing
 // the number of rows — the case where the live log and the table's figures are drawn without
-// a React render. Both must still follow the batches: drawn pixels, row names and cell names.
+// a React render. Both must still follow the batches: drawn pixels, row names and cell names;
+// and so must the status bar's drawn figures, which no render carries either.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium';
@@ -48,6 +49,8 @@ describe('app fed at the log’s cap (fake API)', () => {
     const log0 = await canvasData('.log-canvas');
     const fig0 = await canvasData('.fig-canvas');
     const label0 = await page.locator('.peer-row').first().locator('[data-fig]').first().getAttribute('aria-label');
+    const lag = page.getByRole('img', { name: /^loop lag / });
+    const lag0 = await lag.getAttribute('aria-label');
     await push(10);
     // The log's rows are the same elements showing newer events: drawn and named.
     await expect.poll(() => canvasData('.log-canvas'), { timeout: 2_000 }).not.toBe(log0);
@@ -60,6 +63,9 @@ describe('app fed at the log’s cap (fake API)', () => {
     // The table's figures follow too: pixels and the cells' names.
     await expect.poll(() => canvasData('.fig-canvas'), { timeout: 2_000 }).not.toBe(fig0);
     await expect.poll(() => page.locator('.peer-row').first().locator('[data-fig]').first().getAttribute('aria-label'), { timeout: 2_000 }).not.toBe(label0);
+    // The status bar's drawn figures follow the health in the batches.
+    await expect.poll(() => lag.getAttribute('aria-label'), { timeout: 2_000 }).not.toBe(lag0);
+    expect(await lag.getAttribute('aria-label')).toMatch(/^loop lag \d+\.\d ms$/);
     // Pausing shows, as text, the lines that were drawn.
     const key = (l: { text: string; who: string; type: string }) => `${l.text.slice(0, 12)} ${l.who} ${l.type}`;
     const drawn = (await logLines(page)).map(key);

@@ -228,13 +228,15 @@ function cachedLineView(cache: WeakMap<LogEvent, LogLineView>, e: LogEvent, peer
 
 function lineView(e: LogEvent, name: string, fit: RowFit): LogLineView {
   const detail = describeEventDetail(e);
+  const time = fmtClock(e.t);
   return {
     event: e,
+    time,
     name,
     who: fit.who(name),
     detail: fit.detail(e.type, detail),
     fullDetail: detail,
-    label: `${fmtClock(e.t)} ${name} ${e.type}${detail ? ` — ${detail}` : ''}`,
+    label: `${time} ${name} ${e.type}${detail ? ` — ${detail}` : ''}`,
     title: rowTitle(e, name, detail),
   };
 }

@@ -4,45 +4,94 @@
 // commit), and these two figures were the only DOM text left that changed on a timer — a
 // canvas's new content reaches the compositor without a paint. Its text is its accessible
 // name (role img), an attribute that no style rule reads.
-import { useLayoutEffect, useRef } from 'react';
+// It reads the store itself and redraws in the log's slot of the refresh grid, only when its
+// text or tone changed: new health figures re-render nothing.
+import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
+import { useServices } from '../context';
 import { useColorScheme } from '../hooks/use-color-scheme';
+import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
+import { cssVar } from '../lib/colors';
 import { liveContext } from '../lib/live-canvas';
+import type { AppState } from '../state/app-store';
 
-export function LiveText({ text }: { text: string }) {
+/** What a live figure shows; a warning is drawn in the warning colour. */
+export interface LiveFigure {
+  text: string;
+  warn?: boolean;
+}
+
+interface Drawn {
+  scheme: string;
+  font: string;
+  color: string;
+  warnColor: string;
+  /** the widest text so far (the canvas only grows: shrinking would move what follows) */
+  width: number;
+  shown: LiveFigure | null;
+}
+
+export function LiveText({ read }: { read: (s: AppState) => LiveFigure }) {
+  const { store } = useServices();
   const scheme = useColorScheme();
   const ref = useRef<HTMLCanvasElement>(null);
-  /** the font and colour read for this theme, and the widest text so far (the width only grows) */
-  const state = useRef<{ scheme: string; font: string; color: string; width: number } | null>(null);
+  const drawn = useRef<Drawn | null>(null);
+  const readRef = useRef(read);
+  readRef.current = read;
 
-  useLayoutEffect(() => {
+  const paint = useCallback(() => {
     const canvas = ref.current;
     if (!canvas) return;
-    let s = state.current;
-    if (!s || s.scheme !== scheme) {
+    const fig = readRef.current(store.getState());
+    let d = drawn.current;
+    if (d && d.scheme === scheme && d.shown?.text === fig.text && !d.shown.warn === !fig.warn) return;
+    if (!d || d.scheme !== scheme) {
       const cs = getComputedStyle(canvas);
-      s = state.current = { scheme, font: `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`, color: cs.color, width: s?.width ?? 0 };
+      d = drawn.current = {
+        scheme,
+        font: `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`,
+        color: cs.color,
+        warnColor: cssVar('--warn', cs.color),
+        width: d?.width ?? 0,
+        shown: null,
+      };
     }
     const ctx = liveContext(canvas);
     if (!ctx) return;
-    ctx.font = s.font;
-    const needed = Math.ceil(ctx.measureText(text).width);
+    ctx.font = d.font;
+    const needed = Math.ceil(ctx.measureText(fig.text).width);
     // Growing moves what follows it (a layout); a figure that only shrinks keeps its room.
-    if (needed > s.width) {
-      s.width = needed;
+    if (needed > d.width) {
+      d.width = needed;
       canvas.style.width = `${needed}px`;
     }
     const dpr = window.devicePixelRatio || 1;
     const h = canvas.clientHeight;
-    const w = Math.ceil(s.width * dpr);
+    const w = Math.ceil(d.width * dpr);
     if (canvas.width !== w) canvas.width = w;
     if (canvas.height !== Math.ceil(h * dpr)) canvas.height = Math.ceil(h * dpr);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, s.width, h);
-    ctx.font = s.font;
-    ctx.fillStyle = s.color;
+    ctx.clearRect(0, 0, d.width, h);
+    ctx.font = d.font;
+    ctx.fillStyle = fig.warn ? d.warnColor : d.color;
     ctx.textBaseline = 'middle';
-    ctx.fillText(text, 0, h / 2);
-  }, [text, scheme]);
+    ctx.fillText(fig.text, 0, h / 2);
+    if (d.shown?.text !== fig.text) canvas.setAttribute('aria-label', fig.text);
+    d.shown = fig;
+  }, [store, scheme]);
 
-  return <canvas ref={ref} className="live-text" role="img" aria-label={text} />;
+  // The first draw, and a theme change: at once.
+  useLayoutEffect(paint, [paint]);
+  // New figures: in the log's slot (after whatever that slot renders: a microtask).
+  useEffect(() => {
+    let live = true;
+    const flush = () => queueMicrotask(() => live && paint());
+    const unsub = store.subscribe(() => scheduleOnGrid(SLOTS.log, flush));
+    return () => {
+      live = false;
+      unsub();
+      cancelOnGrid(SLOTS.log, flush);
+    };
+  }, [store, paint]);
+
+  return <canvas ref={ref} className="live-text" role="img" />;
 }

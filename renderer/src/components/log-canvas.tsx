@@ -13,11 +13,12 @@ import type { LogEvent, LogEventType } from '../../../shared/contract';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { cssVar } from '../lib/colors';
 import { liveContext } from '../lib/live-canvas';
-import { fmtClock } from '../lib/format';
 
 /** What a drawn row shows: the texts already cut to their columns (event-log.tsx useRowFit). */
 export interface LogLineView {
   event: LogEvent;
+  /** the event's clock time, as drawn */
+  time: string;
   /** the peer's (or server's) whole name: the row's accessible name and tooltip carry it */
   name: string;
   who: string;
@@ -196,7 +197,7 @@ function draw(canvas: HTMLCanvasElement, lines: LogLineView[], rowH: number, wid
   // Grouped by font: setting a font is parsed each time.
   ctx.font = p.time;
   ctx.fillStyle = p.muted;
-  lines.forEach((l, i) => ctx.fillText(fmtClock(l.event.t), c.padX, i * rowH + mid));
+  lines.forEach((l, i) => ctx.fillText(l.time, c.padX, i * rowH + mid));
   ctx.font = p.bold;
   const typeW: number[] = [];
   lines.forEach((l, i) => {

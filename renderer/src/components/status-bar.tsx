@@ -1,12 +1,16 @@
 // Bottom status bar: peers up/down, heartbeats/s, main-process event-loop lag, transport.
 import { useEffect, useState } from 'react';
-import { useApp, useServices } from '../context';
-import { SLOTS, useThrottledStore } from '../hooks/use-throttled';
-import { LiveText } from './live-text';
+import { useApp } from '../context';
+import { LiveText, type LiveFigure } from './live-text';
 import type { AppState } from '../state/app-store';
 import type { ConnectionInfo } from '../transport/transport';
 
-const selectHealth = (s: AppState) => s.health;
+/** The engine's heartbeats per second and event-loop lag: drawn figures (LiveText) that follow the store on their own. */
+const beatsFigure = (s: AppState): LiveFigure => ({ text: `${s.health ? s.health.heartbeatsPerSec.toFixed(1) : '–'} beats/s` });
+const lagFigure = (s: AppState): LiveFigure => {
+  const lag = s.health?.eventLoopLagMs;
+  return { text: `loop lag ${lag !== undefined ? `${lag.toFixed(1)} ms` : '–'}`, warn: lag !== undefined && lag > 50 };
+};
 
 export function StatusBar() {
   const counts = useApp((s) => {
@@ -15,13 +19,9 @@ export function StatusBar() {
     return `${up}/${s.peerIds.length - up}`;
   });
   const [up, down] = counts.split('/').map(Number);
-  // Every batch carries new health figures; shown twice a second, with the log: the
-  // table's refresh is the heaviest, the log's (drawn on a canvas) among the lightest.
-  const health = useThrottledStore(useServices().store, selectHealth, SLOTS.log);
   const connection = useApp((s) => s.connection);
   const kind = useApp((s) => s.transportKind);
   const servers = useApp((s) => s.servers.length);
-  const lag = health?.eventLoopLagMs;
   return (
     <footer className="status-bar" aria-label="Status bar">
       {/* Absolutely placed in the grid item: a relayout boundary for the live numbers. */}
@@ -34,10 +34,10 @@ export function StatusBar() {
         </span>
         <span className="sb-item">{servers} server{servers === 1 ? '' : 's'}</span>
         <span className="sb-item" title="heartbeats (pings + pongs) handled per second">
-          <LiveText text={`${health ? health.heartbeatsPerSec.toFixed(1) : '–'} beats/s`} />
+          <LiveText read={beatsFigure} />
         </span>
-        <span className={`sb-item${lag !== undefined && lag > 50 ? ' warn' : ''}`} title="main-process event-loop lag">
-          <LiveText text={`loop lag ${lag !== undefined ? `${lag.toFixed(1)} ms` : '–'}`} />
+        <span className="sb-item" title="main-process event-loop lag (drawn in the warning colour above 50 ms)">
+          <LiveText read={lagFigure} />
         </span>
         <span className="spacer" />
         <ConnectionBadge info={connection} kind={kind} />
