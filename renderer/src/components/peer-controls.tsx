@@ -9,6 +9,7 @@ import type { AppState } from '../state/app-store';
 import { useNow } from '../hooks/use-now';
 import { describeFaults, fmtClock, fmtDuration, hasFaults } from '../lib/format';
 import { cachedCloseTimes, describeLastClose, lastCloseOf, type LastClose } from '../lib/last-close';
+import { sameShownPeer } from '../lib/peer-figures';
 import { usePeerActions } from '../peer-actions';
 import { uiStore } from '../state/ui-store';
 import { DropDialog } from './drop-dialog';
@@ -23,11 +24,16 @@ function controlsUrgent(s: AppState, prev: AppState): boolean {
   return !a || !b || a.id !== b.id || a.state !== b.state || JSON.stringify(a.faults) !== JSON.stringify(b.faults) || a.name !== b.name;
 }
 
+/** The panel shows no statistic but the connection's start (its uptime): new figures alone re-render nothing. */
+function sameShownControls(a: PeerInfo | undefined, b: PeerInfo | undefined): boolean {
+  return a === b || (!!a && !!b && sameShownPeer(a, b) && a.stats.connectedSince === b.stats.connectedSince);
+}
+
 export function PeerControls() {
   const { store } = useServices();
-  // Batches replace the active PeerInfo ~10×/s for its stats; the panel shows them twice a
-  // second, with the table.
-  const peer = useThrottledStore(store, selectActivePeer, SLOTS.table, controlsUrgent);
+  // Batches replace the active PeerInfo ~10×/s for its stats; the panel looks at it twice a
+  // second, with the table, and renders when something it shows changed.
+  const peer = useThrottledStore(store, selectActivePeer, SLOTS.table, controlsUrgent, sameShownControls);
   const dialog = useUi((s) => s.dialog);
   const close = () => uiStore.getState().openDialog(null);
 
