@@ -14,7 +14,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { PeerInfo } from '../../../shared/contract';
 import { useServices } from '../context';
-import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
+import { SLOTS, useSlotPaint } from '../hooks/use-throttled';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { cssVar } from '../lib/colors';
 import { liveContext } from '../lib/live-canvas';
@@ -99,6 +99,8 @@ interface Props {
   headRowRef: React.RefObject<HTMLElement | null>;
 }
 
+const figuresMoved = (s: AppState, prev: AppState) => s.peers !== prev.peers || s.seriesVersion !== prev.seriesVersion;
+
 /** What the canvas shows, and from what: a refresh redraws only changed cells, and nothing when nothing moved. */
 interface Shown {
   layout: unknown[];
@@ -156,20 +158,8 @@ export function FigureCanvas({ ids, start, rowH, bodyRef, headRowRef }: Props) {
 
   // On every render (rows, window, geometry or theme changed): at once.
   useLayoutEffect(paint);
-  // New figures and beats: in the table's slot, without rendering anything. After the slot's
-  // task has rendered the table (a microtask), so a slot that also re-renders the rows draws once.
-  useEffect(() => {
-    let live = true;
-    const flush = () => queueMicrotask(() => live && paint());
-    const unsub = store.subscribe((st, prev) => {
-      if (st.peers !== prev.peers || st.seriesVersion !== prev.seriesVersion) scheduleOnGrid(SLOTS.table, flush);
-    });
-    return () => {
-      live = false;
-      unsub();
-      cancelOnGrid(SLOTS.table, flush);
-    };
-  }, [store, paint]);
+  // New figures and beats: in the table's slot, without rendering anything.
+  useSlotPaint(store, SLOTS.table, figuresMoved, paint);
 
   // Tooltips are written when the pointer comes to a cell, not on every refresh: a changed
   // `title` restyles its element (the UA stylesheet has `abbr[title]`).

@@ -6,13 +6,16 @@
 // name (role img), an attribute that no style rule reads.
 // It reads the store itself and redraws in the log's slot of the refresh grid, only when its
 // text or tone changed: new health figures re-render nothing.
-import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
+import { useCallback, useLayoutEffect, useRef } from 'react';
 import { useServices } from '../context';
 import { useColorScheme } from '../hooks/use-color-scheme';
-import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
+import { SLOTS, useSlotPaint } from '../hooks/use-throttled';
 import { cssVar } from '../lib/colors';
 import { liveContext } from '../lib/live-canvas';
 import type { AppState } from '../state/app-store';
+
+/** `read` may depend on anything in the state; it decides at the slot whether to draw. */
+const anyChange = () => true;
 
 /** What a live figure shows; a warning is drawn in the warning colour. */
 export interface LiveFigure {
@@ -81,17 +84,8 @@ export function LiveText({ read }: { read: (s: AppState) => LiveFigure }) {
 
   // The first draw, and a theme change: at once.
   useLayoutEffect(paint, [paint]);
-  // New figures: in the log's slot (after whatever that slot renders: a microtask).
-  useEffect(() => {
-    let live = true;
-    const flush = () => queueMicrotask(() => live && paint());
-    const unsub = store.subscribe(() => scheduleOnGrid(SLOTS.log, flush));
-    return () => {
-      live = false;
-      unsub();
-      cancelOnGrid(SLOTS.log, flush);
-    };
-  }, [store, paint]);
+  // New figures: in the log's slot.
+  useSlotPaint(store, SLOTS.log, anyChange, paint);
 
   return <canvas ref={ref} className="live-text" role="img" />;
 }

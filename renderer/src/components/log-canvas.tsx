@@ -8,11 +8,12 @@
 // what is drawn.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useServices } from '../context';
-import { SLOTS, cancelOnGrid, scheduleOnGrid } from '../hooks/use-throttled';
+import { SLOTS, useSlotPaint } from '../hooks/use-throttled';
 import type { LogEvent, LogEventType } from '../../../shared/contract';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { cssVar } from '../lib/colors';
 import { liveContext } from '../lib/live-canvas';
+import type { AppState } from '../state/app-store';
 
 /** What a drawn row shows: the texts already cut to their columns (event-log.tsx useRowFit). */
 export interface LogLineView {
@@ -66,6 +67,8 @@ function readPalette(): Palette {
   };
 }
 
+const eventsMoved = (s: AppState, prev: AppState) => s.events !== prev.events;
+
 /** Lines to draw, and the events array they were made from (the whole list, newest first). */
 export interface LogLines {
   events: readonly LogEvent[];
@@ -118,25 +121,11 @@ export function LogCanvas({ rendered, linesNow, onPainted, start, rowH, width, c
   // A render (rows, window, width or theme changed): at once, with the newest events when
   // the rendered rows can show them (a render for another reason must not draw older lines).
   useLayoutEffect(() => paint(propsRef.current.linesNow() ?? rendered, start));
-  // New events: in the log's slot, after the slot's task has rendered whatever it renders (a microtask).
-  const startRef = useRef(start);
-  startRef.current = start;
-  useEffect(() => {
-    let live = true;
-    const flush = () =>
-      queueMicrotask(() => {
-        const src = live ? propsRef.current.linesNow() : null;
-        if (src) paint(src, startRef.current);
-      });
-    const unsub = store.subscribe((s, prev) => {
-      if (s.events !== prev.events) scheduleOnGrid(SLOTS.log, flush);
-    });
-    return () => {
-      live = false;
-      unsub();
-      cancelOnGrid(SLOTS.log, flush);
-    };
-  }, [store, paint]);
+  // New events: in the log's slot, when the rendered rows can show them (else a render is due).
+  useSlotPaint(store, SLOTS.log, eventsMoved, () => {
+    const src = propsRef.current.linesNow();
+    if (src) paint(src, start);
+  });
 
   // Tooltips are written when the pointer comes to a row, not on every refresh: a changed
   // `title` restyles its element (the UA stylesheet has `abbr[title]`).

@@ -61,6 +61,35 @@ export function cancelOnGrid({ ms, phase }: Slot, flush: () => void): void {
 }
 
 /**
+ * Calls `paint` in `slot` after a store change that `changed(next, prev)` says matters,
+ * without rendering anything: for canvases that draw from the store themselves. In a
+ * microtask after the slot's task, so a slot that also renders (and paints in a layout
+ * effect) paints once, after that render.
+ */
+export function useSlotPaint<S>(store: StoreApi<S>, slot: Slot, changed: (next: S, prev: S) => boolean, paint: () => void): void {
+  const changedRef = useRef(changed);
+  changedRef.current = changed;
+  const paintRef = useRef(paint);
+  paintRef.current = paint;
+  const { ms, phase } = slot;
+  useEffect(() => {
+    let live = true;
+    const flush = () =>
+      queueMicrotask(() => {
+        if (live) paintRef.current();
+      });
+    const unsub = store.subscribe((s, prev) => {
+      if (changedRef.current(s, prev)) scheduleOnGrid({ ms, phase }, flush);
+    });
+    return () => {
+      live = false;
+      unsub();
+      cancelOnGrid({ ms, phase }, flush);
+    };
+  }, [store, ms, phase]);
+}
+
+/**
  * The store's `selector(state)`, re-read at most once per `slot`. `urgent(next, prev)` marks
  * changes to show at once (e.g. the user picked another peer). `same(shown, next)` decides at
  * the slot whether a changed value re-renders (the selector's identity decides on every
