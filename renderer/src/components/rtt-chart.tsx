@@ -8,7 +8,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useApp, useServices, useUi } from '../context';
 import { useColorScheme } from '../hooks/use-color-scheme';
-import { RANGE_MS, buildColumns, downIntervals, faultMarkers, stackLabels, type DownInterval, type FaultMarker } from '../lib/chart-data';
+import { RANGE_MS, buildColumns, chartBinMs, downIntervals, faultMarkers, stackLabels, type DownInterval, type FaultMarker } from '../lib/chart-data';
 import { cssVar, seriesColor } from '../lib/colors';
 import { withLiveContexts } from '../lib/live-canvas';
 import { fmtClock, fmtMs } from '../lib/format';
@@ -23,6 +23,8 @@ interface Overlay {
   down: DownInterval[];
   markers: FaultMarker[];
   colors: Map<string, string>;
+  /** marker label → its width in the label font (labels repeat: "cleared", "latency 50ms") */
+  labelWidths: Map<string, number>;
 }
 
 interface Theme {
@@ -61,7 +63,7 @@ export function RttChart() {
   const scheme = useColorScheme();
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
-  const overlayRef = useRef<Overlay>({ down: [], markers: [], colors: new Map() });
+  const overlayRef = useRef<Overlay>({ down: [], markers: [], colors: new Map(), labelWidths: new Map() });
   const redrawRef = useRef<() => void>(() => undefined);
 
   const peerIds = useMemo(() => (namesKey ? namesKey.split('\u0001').map((x) => x.split('\u0000')[0]) : []), [namesKey]);
@@ -131,7 +133,7 @@ export function RttChart() {
     // The canvas and its legend table are visual; the host's aria-label and the peer table
     // carry the information. Hiding them also keeps legend <tr>s out of getByRole('row').
     u.root.setAttribute('aria-hidden', 'true');
-    overlayRef.current = { down: [], markers: [], colors };
+    overlayRef.current = { down: [], markers: [], colors, labelWidths: new Map() };
 
     const ro = new ResizeObserver((entries) => {
       const box = entries[0]?.contentRect;
@@ -166,15 +168,16 @@ export function RttChart() {
       const rangeMs = RANGE_MS[uiStore.getState().range];
       const since = Number.isFinite(rangeMs) ? now - rangeMs : -Infinity;
       const chartPeers = peerIds.map((id) => ({ id, intervalMs: s.peers[id]?.intervalMs ?? 1000 }));
-      // About one bin per plot pixel across the shown time span.
+      // About one bin per plot pixel across the shown time span (chartBinMs).
       const plotPx = Math.max(100, u.bbox.width / uPlot.pxRatio);
       const spanMs = Number.isFinite(rangeMs) ? rangeMs : Math.max(60_000, now - firstSampleTime(series, peerIds, now));
-      const cols = buildColumns(series, chartPeers, since, { binMs: spanMs / plotPx });
+      const cols = buildColumns(series, chartPeers, since, { binMs: chartBinMs(spanMs, plotPx, chartPeers) });
       const states = new Map(ids.map((id) => [id, s.peers[id].state] as const));
       overlayRef.current = {
         down: downIntervals(s.events, states, now),
         markers: faultMarkers(s.events, new Set(ids)),
         colors: overlayRef.current.colors,
+        labelWidths: overlayRef.current.labelWidths,
       };
       const data = [cols.xs, ...cols.ys, ...(peerIds.length === 1 && cols.band ? cols.band : [])] as unknown as uPlot.AlignedData;
       if (Number.isFinite(rangeMs)) {
@@ -296,7 +299,12 @@ function drawOverlay(u: uPlot, o: Overlay, theme: Theme): void {
     ctx.lineTo(x, top + height);
     ctx.stroke();
     const text = m.label.length > 28 ? `${m.label.slice(0, 27)}…` : m.label;
-    const w = ctx.measureText(text).width;
+    const key = `${ctx.font}\u0000${text}`;
+    let w = o.labelWidths.get(key);
+    if (w === undefined) {
+      if (o.labelWidths.size > 256) o.labelWidths.clear();
+      o.labelWidths.set(key, (w = ctx.measureText(text).width));
+    }
     // Right of the line, or left of it when it would run off the plot.
     const from = x + pad + w <= left + width ? x + pad : x - pad - w;
     labels.push({ x, text, color, w, from, to: from + w });

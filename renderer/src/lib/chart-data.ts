@@ -22,6 +22,18 @@ export interface ChartColumns {
 
 export const BAND_WINDOW = 30;
 
+/**
+ * The chart's bin width: about one plot pixel of the shown span, and never shorter than the
+ * fastest charted peer's ping interval — a finer bin holds no more samples, only more empty
+ * columns for every series to step over (at 1 min on a 1 000 px plot, a pixel is 60 ms).
+ */
+export function chartBinMs(spanMs: number, plotPx: number, peers: readonly ChartPeer[]): number {
+  let fastest = Infinity;
+  for (const p of peers) if (p.intervalMs > 0) fastest = Math.min(fastest, p.intervalMs);
+  const perPixel = spanMs / Math.max(1, plotPx);
+  return Number.isFinite(fastest) ? Math.max(perPixel, fastest) : perPixel;
+}
+
 /** Gap threshold: a few missed beats breaks the line instead of drawing across a freeze. */
 export function gapThresholdMs(intervalMs: number): number {
   return Math.max(3.5 * intervalMs, 1500);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerState } from '../../../shared/contract';
-import { buildColumns, downIntervals, faultMarkers, quantileSorted, rollingBand, stackLabels } from '../../../renderer/src/lib/chart-data';
+import { buildColumns, chartBinMs, downIntervals, faultMarkers, quantileSorted, rollingBand, stackLabels } from '../../../renderer/src/lib/chart-data';
 import { SeriesStore } from '../../../renderer/src/state/series-store';
 import { event } from '../../helpers/contract-fixtures';
 
@@ -132,5 +132,19 @@ describe('marker labels', () => {
   it('places a label flipped left of its line by its real extent', () => {
     // A label drawn to the left (from < its line) must still collide with one to its left.
     expect(stackLabels([{ from: 800, to: 880 }, { from: 820, to: 896 }], 3)).toEqual([0, 1]);
+  });
+});
+
+describe('chartBinMs', () => {
+  const peers = (...ms: number[]) => ms.map((intervalMs, i) => ({ id: `p${i}`, intervalMs }));
+  it('is a plot pixel of the span, but never shorter than the fastest peer’s interval', () => {
+    // 1 min on 1 000 px: 60 ms a pixel; peers pinging every 100 ms put one sample in 100 ms.
+    expect(chartBinMs(60_000, 1_000, peers(100, 1_000))).toBe(100);
+    expect(chartBinMs(60_000, 1_000, peers(1_000, 5_000))).toBe(1_000);
+    // 10 min on 1 000 px: a pixel (600 ms) is already wider than a 100 ms interval.
+    expect(chartBinMs(600_000, 1_000, peers(100))).toBe(600);
+    // Unknown or nonsense intervals fall back to the pixel.
+    expect(chartBinMs(60_000, 1_000, peers(0))).toBe(60);
+    expect(chartBinMs(60_000, 0, [])).toBe(60_000);
   });
 });
