@@ -1,5 +1,5 @@
 // The 2D context of a canvas whose content changes on a timer (the table's figures, the live
-// log, the status bar's figures). Desynchronized: its new content goes to the compositor on
+// log, the status bar's figures, the RTT chart). Desynchronized: its new content goes to the compositor on
 // its own, without the page's main-frame commit. Why: when any ordinary canvas changed, the
 // frame's commit hands every canvas of the page over again (traced in this software Chromium:
 // 5 canvases cost 5 bitmap copies per refresh, and the commit blocks the main thread), so each
