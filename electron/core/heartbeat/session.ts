@@ -66,7 +66,7 @@ import {
   WINDOW_FLOATS,
   windowPool,
 } from './session-layout';
-import { captureEnds, ends } from './socket-ends';
+import { captureEnds, ends, eofWasReset } from './socket-ends';
 import { DirectPipe, directPipe, type Pipe, type PipeFactory } from './pipe';
 import { attachUserBufferReader } from './user-buffer-read';
 import {
@@ -984,16 +984,18 @@ export class HeartbeatSession extends EventEmitter<SessionEvents> implements Tim
   // ---- socket events and closing -------------------------------------------
 
   private onEnd(): void {
-    // Peer sent FIN; Node ends our side too (allowHalfOpen is false).
+    // Peer sent FIN; Node ends our side too (allowHalfOpen is false). Asked now, before
+    // that end(): an RST right behind data also reaches us as EOF.
     if ((this.flags & (F_CLOSED | F_END_PENDING)) !== 0) return;
+    const reason: CloseReason = eofWasReset(this.socket) ? 'peer-reset' : 'peer-closed';
     const pipe = this._pipe;
     if (pipe === null || !pipe.finishInbound) {
-      this.finish('peer-closed', 'none');
+      this.finish(reason, 'none');
       return;
     }
     // A fault may still hold bytes the peer sent before its FIN: deliver them first.
     this.flags |= F_END_PENDING;
-    pipe.finishInbound(() => this.finish('peer-closed', 'none'));
+    pipe.finishInbound(() => this.finish(reason, 'none'));
   }
 
   private onError(err: Error): void {

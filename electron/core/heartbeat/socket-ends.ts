@@ -66,3 +66,17 @@ export function captureEnds(socket: Socket): void {
   ends.remoteIp = internIp(socket.remoteAddress);
   ends.remotePort = socket.remotePort;
 }
+
+/**
+ * Whether an EOF Node reported was really a reset. libuv reports EOF, without reading the
+ * pending ECONNRESET, when an RST arrives right behind data (POLLHUP after a partial read):
+ * a peer that writes a ping and is then killed with RST would look like a FIN. The two
+ * differ in the kernel: after a FIN the socket is in CLOSE_WAIT and still has a peer;
+ * after an RST it is closed and getpeername fails (ENOTCONN). False when the handle is
+ * not the usual TCP wrap (nothing to tell by).
+ */
+export function eofWasReset(socket: Socket): boolean {
+  const h = (socket as unknown as { _handle?: SocketHandle | null })._handle;
+  if (!h || typeof h.getpeername !== 'function') return false;
+  return h.getpeername(scratchName) !== 0;
+}

@@ -79,6 +79,28 @@ describe('session reads', () => {
     expect((await closedReason(s)).reason).toBe('peer-reset');
   });
 
+  // libuv reports an RST that arrives right behind data as EOF (POLLHUP after a partial
+  // read), so without asking the kernel these would read as peer-closed.
+  // (A PING would not do: the session's PONG write would meet the reset and report it.)
+  it('a peer reset right behind its data is still peer-reset, direct or through a fault pipe', async () => {
+    const faults = new PeerFaults();
+    for (const opts of [{}, { pipeFactory: faults.pipeFactory }]) {
+      for (let i = 0; i < 5; i++) {
+        const { s, raw } = await rawPeer(opts);
+        raw.write(encodeData(text(`last words ${i}`)));
+        raw.resetAndDestroy();
+        expect((await closedReason(s)).reason).toBe('peer-reset');
+      }
+    }
+  });
+
+  it('a peer that sends data and then FIN is still peer-closed', async () => {
+    const { s, raw } = await rawPeer();
+    raw.write(encodeData(text('last words')));
+    raw.end();
+    expect((await closedReason(s)).reason).toBe('peer-closed');
+  });
+
   it('a protocol error after a partial frame still closes only that session', async () => {
     const { s, raw } = await rawPeer();
     raw.write(encodePing(2, 9).subarray(0, 3));
