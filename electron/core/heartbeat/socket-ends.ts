@@ -1,4 +1,5 @@
-// Both ends of a socket, read once and kept raw (formatted on demand by the session).
+// Both ends of a socket, read once and kept raw (formatted on demand by the session),
+// and, at EOF, whether the other end is still there (a FIN) or gone (an RST).
 import type { Socket } from 'node:net';
 
 /** What the socket handle's getsockname/getpeername fill in (Node internals). */
@@ -70,7 +71,7 @@ export function captureEnds(socket: Socket): void {
 /**
  * Whether an EOF Node reported was really a reset. libuv reports EOF, without reading the
  * pending ECONNRESET, when an RST arrives right behind data (POLLHUP after a partial read):
- * a peer that writes a ping and is then killed with RST would look like a FIN. The two
+ * a peer killed with RST just after its PONG or DATA would look like a FIN. The two
  * differ in the kernel: after a FIN the socket is in CLOSE_WAIT and still has a peer;
  * after an RST it is closed and getpeername fails (ENOTCONN). False when the handle is
  * not the usual TCP wrap (nothing to tell by).

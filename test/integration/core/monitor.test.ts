@@ -159,7 +159,7 @@ describe('MonitorService (integration)', () => {
 
   it('kill rst → peer-reset on the other side; kill fin → peer-closed', async () => {
     const m = monitor();
-    // Heartbeats run every 20 ms, so the RST often lands right behind a PONG: libuv reports
+    // Heartbeats run every 20 ms, so the RST can land right behind a PONG: libuv reports
     // that as EOF, and the session must still tell it was a reset (see eofWasReset).
     const { out, inbound } = await pair(m, 20, 1000);
     await m.api.kill({ id: out, mode: 'rst' });
